@@ -1,0 +1,55 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Scheduling.ApiHost.Api;
+
+/// <summary>
+/// The one envelope writer: every response, success or error, is
+/// <c>{"statusCode", "statusDescriptions", "data"}</c>; errors also carry <c>statusDescription</c>
+/// because existing client code reads that spelling.
+/// </summary>
+public static class ApiEnvelope
+{
+    /// <summary>Setster field names are snake_case; values that need other names say so with [JsonPropertyName].</summary>
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = null,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        // Responses are application/json, never inlined into HTML: "+" and accented names stay readable.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static IResult Ok(object? data, int httpStatus = StatusCodes.Status200OK) =>
+        new EnvelopeResult(httpStatus, new SuccessBody(0, "OK", data));
+
+    public static IResult Error(ApiStatus status, string description, int? httpStatus = null) =>
+        new EnvelopeResult(httpStatus ?? status.HttpStatus(), new ErrorBody((int)status, description, description, null));
+
+    public static Task WriteErrorAsync(HttpContext context, ApiStatus status, string description, int? httpStatus = null) =>
+        Error(status, description, httpStatus).ExecuteAsync(context);
+
+    private sealed record SuccessBody(
+        [property: JsonPropertyName("statusCode")] int StatusCode,
+        [property: JsonPropertyName("statusDescriptions")] string StatusDescriptions,
+        [property: JsonPropertyName("data")] object? Data);
+
+    private sealed record ErrorBody(
+        [property: JsonPropertyName("statusCode")] int StatusCode,
+        [property: JsonPropertyName("statusDescriptions")] string StatusDescriptions,
+        [property: JsonPropertyName("statusDescription")] string StatusDescription,
+        [property: JsonPropertyName("data")] object? Data);
+
+    private sealed class EnvelopeResult(int httpStatus, object body) : IResult, IStatusCodeHttpResult
+    {
+        public int? StatusCode => httpStatus;
+
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = httpStatus;
+            httpContext.Response.ContentType = "application/json; charset=utf-8";
+            await JsonSerializer.SerializeAsync(httpContext.Response.Body, body, body.GetType(), Json, httpContext.RequestAborted);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
+
+namespace Scheduling.ApiHost.Api;
+
+/// <summary>
+/// The one place that maps failures to statusCode + HTTP status: API errors as they say, malformed
+/// requests to 400 / INVALID_PARAMETERS, everything else to 500 / INTERNAL_ERROR (logged, with the
+/// trace id for the operator, never the exception text for the client).
+/// </summary>
+internal sealed class ApiErrorHandling(RequestDelegate next, ILogger<ApiErrorHandling> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context);
+            if (context.Response is { StatusCode: StatusCodes.Status405MethodNotAllowed, HasStarted: false } && context.Response.ContentLength is null or 0)
+            {
+                await ApiEnvelope.WriteErrorAsync(context, ApiStatus.InvalidParameters,
+                    $"method {context.Request.Method} is not allowed on {context.Request.Path}", StatusCodes.Status405MethodNotAllowed);
+            }
+        }
+        catch (Exception ex) when (!context.Response.HasStarted)
+        {
+            var (status, description, httpStatus) = Map(ex, context);
+            context.Response.Clear();
+            await ApiEnvelope.WriteErrorAsync(context, status, description, httpStatus);
+        }
+    }
+
+    private (ApiStatus Status, string Description, int? HttpStatus) Map(Exception exception, HttpContext context)
+    {
+        switch (exception)
+        {
+            case ApiException api:
+                return (api.Status, api.Message, null);
+            case BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }:
+                return (ApiStatus.InvalidParameters, "body: larger than the 1 MiB limit", StatusCodes.Status413PayloadTooLarge);
+            case BadHttpRequestException bad:
+                return (ApiStatus.InvalidParameters, $"request: {bad.Message}", null);
+            case JsonException json:
+                return (ApiStatus.InvalidParameters, $"body: is not valid JSON ({json.Message.Split('.')[0]})", null);
+            case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
+                return (ApiStatus.InternalError, "request aborted", StatusCodes.Status499ClientClosedRequest);
+            case TimeoutException:
+                logger.LogWarning(exception, "Request {Method} {Path} timed out", context.Request.Method, context.Request.Path);
+                return (ApiStatus.ErrorSavingEntity, "the server was too busy to finish the request in time; try again", StatusCodes.Status503ServiceUnavailable);
+            default:
+                var traceId = Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier;
+                logger.LogError(exception, "Unhandled error in {Method} {Path} (trace {TraceId})", context.Request.Method, context.Request.Path, traceId);
+                return (ApiStatus.InternalError, $"internal error (trace {traceId})", null);
+        }
+    }
+}
+
+/// <summary>Gives the HTTP server span the route it served (the .NET 10 span lacks it): "GET /api/v2/tz/list", http.route, status code.</summary>
+internal sealed class RouteTelemetry(RequestDelegate next)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            if (context.Features.Get<IHttpActivityFeature>()?.Activity is { IsAllDataRequested: true } activity)
+            {
+                var route = context.GetEndpoint()?.Metadata.GetMetadata<IRouteDiagnosticsMetadata>()?.Route;
+                if (route is not null)
+                {
+                    var template = route.StartsWith('/') ? route : "/" + route;
+                    activity.DisplayName = $"{context.Request.Method} {template}";
+                    activity.SetTag("http.route", template);
+                }
+
+                activity.SetTag("http.response.status_code", context.Response.StatusCode);
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Scheduling.ApiHost.Api;
+
+/// <summary>How the API host is put together: the listening address, request limits and the API middleware.</summary>
+public static class ApiHostSetup
+{
+    public const string DefaultUrl = "http://localhost:5080";
+
+    /// <summary>Body size limit (SPEC §1).</summary>
+    public const long MaxBodyBytes = 1024 * 1024;
+
+    public static WebApplicationBuilder AddSchedulingApi(this WebApplicationBuilder builder)
+    {
+        // Listen on 5080 unless --urls, ASPNETCORE_URLS / _HTTP_PORTS or a Kestrel endpoint says otherwise.
+        var configuration = builder.Configuration;
+        if (string.IsNullOrEmpty(configuration["urls"])
+            && string.IsNullOrEmpty(configuration["http_ports"])
+            && string.IsNullOrEmpty(configuration["https_ports"])
+            && !configuration.GetSection("Kestrel:Endpoints").Exists())
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxBodyBytes);
+        builder.Services.Configure<FormOptions>(o =>
+        {
+            o.ValueLengthLimit = (int)MaxBodyBytes;
+            o.MultipartBodyLengthLimit = MaxBodyBytes;
+        });
+        return builder;
+    }
+
+    public static WebApplication UseSchedulingApi(this WebApplication app)
+    {
+        app.UseMiddleware<RouteTelemetry>();
+        app.UseMiddleware<ApiErrorHandling>();
+        return app;
+    }
+
+    /// <summary>Unknown paths under the API answer in the envelope too.</summary>
+    public static void MapApiFallback(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapFallback("/api/v2/{**path}", (HttpContext context) =>
+            ApiEnvelope.Error(ApiStatus.NotFound, $"no endpoint {context.Request.Method} {context.Request.Path}"));
+}

@@ -1,0 +1,222 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Scheduling.ApiHost.Api;
+
+/// <summary>
+/// The one request binder (SPEC §1): a request's fields from the query string, a JSON body (bare or
+/// wrapped in <c>{"data": ...}</c>) or a form body whose <c>data</c> field holds JSON, merged (body wins),
+/// read with lenient scalars. Every accessor names the field in its error.
+/// </summary>
+public sealed class ApiRequest
+{
+    private readonly Dictionary<string, JsonElement> _fields;
+
+    private ApiRequest(Dictionary<string, JsonElement> fields, JsonElement? items)
+    {
+        _fields = fields;
+        Items = items;
+    }
+
+    /// <summary>A JSON array body (bare or as "data"), for bulk endpoints.</summary>
+    public JsonElement? Items { get; }
+
+    public static ApiRequest Empty { get; } = new(new Dictionary<string, JsonElement>(StringComparer.OrdinalIgnoreCase), null);
+
+    public static async ValueTask<ApiRequest> ReadAsync(HttpContext context)
+    {
+        var fields = new Dictionary<string, JsonElement>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in context.Request.Query)
+        {
+            fields[key] = Text(value.ToString());
+        }
+
+        JsonElement? items = null;
+        var request = context.Request;
+        if (request.HasFormContentType)
+        {
+            var form = await ReadFormAsync(request);
+            foreach (var (key, value) in form)
+            {
+                if (string.Equals(key, "data", StringComparison.OrdinalIgnoreCase))
+                {
+                    items = MergeJson(fields, ParseJson(value.ToString(), "data")) ?? items;
+                }
+                else
+                {
+                    fields[key] = Text(value.ToString());
+                }
+            }
+        }
+        else if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
+        {
+            using var reader = new StreamReader(request.Body);
+            var body = await reader.ReadToEndAsync(context.RequestAborted);
+            if (!string.IsNullOrWhiteSpace(body))
+            {
+                items = MergeJson(fields, ParseJson(body, "body"));
+            }
+        }
+
+        return new ApiRequest(fields, items);
+    }
+
+    public bool Has(string name) => _fields.TryGetValue(name, out var value) && value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined);
+
+    public JsonElement? GetElement(string name) => _fields.TryGetValue(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+
+    /// <summary>A string field; numbers and booleans are given as their text. Longer than <paramref name="maxLength"/> is refused.</summary>
+    public string? GetString(string name, int maxLength = 4096)
+    {
+        if (GetElement(name) is not { } value)
+        {
+            return null;
+        }
+
+        var text = value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString()!,
+            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
+            _ => throw ApiException.InvalidField(name, "must be a string"),
+        };
+        return text.Length > maxLength ? throw ApiException.InvalidField(name, $"longer than {maxLength} characters") : text;
+    }
+
+    public string RequireString(string name, int maxLength = 4096) =>
+        GetString(name, maxLength) is { Length: > 0 } text ? text : throw ApiException.InvalidField(name, "is required");
+
+    /// <summary>An integer given as a JSON number or as text ("3123").</summary>
+    public long? GetLong(string name)
+    {
+        if (GetElement(name) is not { } value)
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number))
+        {
+            return number;
+        }
+
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            var text = value.GetString()!.Trim();
+            if (text.Length == 0)
+            {
+                return null;
+            }
+
+            if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out number))
+            {
+                return number;
+            }
+        }
+
+        throw ApiException.InvalidField(name, "must be an integer");
+    }
+
+    public int? GetInt(string name) => GetLong(name) switch
+    {
+        null => null,
+        var n when n is >= int.MinValue and <= int.MaxValue => (int)n.Value,
+        _ => throw ApiException.InvalidField(name, "is out of range"),
+    };
+
+    /// <summary>An id: 0 means "not given" (SPEC §1); negative ids are refused.</summary>
+    public long? GetId(string name) => GetLong(name) switch
+    {
+        null or 0 => null,
+        < 0 => throw ApiException.InvalidField(name, "must be a positive id"),
+        var id => id,
+    };
+
+    public long RequireId(string name) => GetId(name) ?? throw ApiException.InvalidField(name, "is required");
+
+    /// <summary>A boolean given as true/false, 0/1, "0"/"1" or "true"/"false".</summary>
+    public bool? GetBool(string name)
+    {
+        if (GetElement(name) is not { } value)
+        {
+            return null;
+        }
+
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.True:
+                return true;
+            case JsonValueKind.False:
+                return false;
+            case JsonValueKind.Number when value.TryGetInt64(out var n) && n is 0 or 1:
+                return n == 1;
+            case JsonValueKind.String:
+                switch (value.GetString()!.Trim().ToLowerInvariant())
+                {
+                    case "1" or "true":
+                        return true;
+                    case "0" or "false":
+                        return false;
+                    case "":
+                        return null;
+                }
+
+                break;
+        }
+
+        throw ApiException.InvalidField(name, "must be 0 or 1 (or true/false)");
+    }
+
+    private static JsonElement Text(string value) => JsonSerializer.SerializeToElement(value);
+
+    private static JsonElement ParseJson(string text, string field)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 64 });
+            return document.RootElement.Clone();
+        }
+        catch (JsonException ex)
+        {
+            throw ApiException.InvalidField(field, $"is not valid JSON ({ex.Message.Split('.')[0]})");
+        }
+    }
+
+    // Merges an object's properties into the fields (unwrapping "data"); returns an array body, if any.
+    private static JsonElement? MergeJson(Dictionary<string, JsonElement> fields, JsonElement root)
+    {
+        switch (root.ValueKind)
+        {
+            case JsonValueKind.Array:
+                return root;
+            case JsonValueKind.Object:
+                JsonElement? items = null;
+                foreach (var property in root.EnumerateObject())
+                {
+                    if (string.Equals(property.Name, "data", StringComparison.OrdinalIgnoreCase)
+                        && property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
+                    {
+                        items = MergeJson(fields, property.Value) ?? items;
+                    }
+                    else
+                    {
+                        fields[property.Name] = property.Value;
+                    }
+                }
+
+                return items;
+            default:
+                throw ApiException.InvalidField("body", "must be a JSON object or array");
+        }
+    }
+
+    private static async Task<IFormCollection> ReadFormAsync(HttpRequest request)
+    {
+        try
+        {
+            return await request.ReadFormAsync(request.HttpContext.RequestAborted);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw ApiException.InvalidField("form", ex.Message);
+        }
+    }
+}

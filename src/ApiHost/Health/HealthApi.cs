@@ -1,0 +1,37 @@
+using Scheduling.ApiHost.Api;
+using Scheduling.Runtime.Storage;
+
+namespace Scheduling.ApiHost.Health;
+
+/// <summary>/health/live (the process answers) and /health/ready (its storage is reachable), in the envelope.</summary>
+public static class HealthApi
+{
+    public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder endpoints)
+    {
+        var health = endpoints.MapGroup("/health");
+        health.MapGet("/live", Live);
+        health.MapGet("/ready", ReadyAsync);
+        return endpoints;
+    }
+
+    private static IResult Live() => ApiEnvelope.Ok(new { status = "live" });
+
+    private static async Task<IResult> ReadyAsync(IStorageHealth storage, IGrainStorage grainStorage, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        bool reachable;
+        try
+        {
+            reachable = await storage.IsReachableAsync(timeout.Token);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            reachable = false;
+        }
+
+        return reachable
+            ? ApiEnvelope.Ok(new { status = "ready", storage = grainStorage.ProviderName })
+            : ApiEnvelope.Error(ApiStatus.InternalError, $"storage ({grainStorage.ProviderName}) is not reachable", StatusCodes.Status503ServiceUnavailable);
+    }
+}

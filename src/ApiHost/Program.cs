@@ -1,0 +1,18 @@
+using Scheduling.ApiHost.Api;
+using Scheduling.ApiHost.Health;
+using Scheduling.ApiHost.TimeZones;
+using Scheduling.Silo;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddSchedulingApi();
+builder.AddSchedulingSilo();
+
+var app = builder.Build();
+app.UseSchedulingApi();
+app.MapHealthApi();
+app.MapTimeZonesApi();
+app.MapApiFallback();
+app.Run();
+
+/// <summary>The API host's entry point; public so tests can start it with WebApplicationFactory&lt;Program&gt;.</summary>
+public partial class Program;

@@ -1,0 +1,23 @@
+namespace Scheduling.Runtime;
+
+/// <summary>A grain's persistent state, injected with <see cref="PersistentStateAttribute"/>.</summary>
+public interface IPersistentState<TState>
+{
+    TState State { get; set; }
+
+    /// <summary>The version read or last written, as text; null when no record exists yet.</summary>
+    string? Etag { get; }
+
+    bool RecordExists { get; }
+
+    Task ReadStateAsync();
+
+    /// <summary>
+    /// Writes the state conditionally on <see cref="Etag"/>, together with every event and attachment the
+    /// grain queued in its <see cref="IGrainOutbox"/> during this turn (one transaction).
+    /// Throws <see cref="InconsistentStateException"/> when the stored version moved on.
+    /// </summary>
+    Task WriteStateAsync();
+
+    Task ClearStateAsync();
+}

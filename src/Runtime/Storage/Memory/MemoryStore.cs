@@ -1,0 +1,298 @@
+namespace Scheduling.Runtime.Storage.Memory;
+
+/// <summary>
+/// The embedded storage provider: grain state, outbox and reminders in process memory, with the same
+/// versioning, all-or-nothing writes, claims and leases as PostgreSQL. One lock guards everything, so a
+/// state write, its outbox messages and its attachments are applied together or not at all.
+/// </summary>
+public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, IStorageHealth
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<GrainStateKey, StoredState> _states = [];
+    private readonly SortedDictionary<long, OutboxEntry> _pending = [];
+    private readonly HashSet<Guid> _eventIds = [];
+    private readonly Dictionary<(GrainId, string), ReminderRow> _reminders = [];
+    private readonly Dictionary<Type, IMemoryAttachmentWriter> _attachmentWriters;
+    private long _sequence;
+    private long _delivered;
+    private long _reminderVersion;
+
+    public MemoryStore(IEnumerable<IMemoryAttachmentWriter>? attachmentWriters = null)
+    {
+        _attachmentWriters = (attachmentWriters ?? []).ToDictionary(w => w.AttachmentType);
+    }
+
+    public string ProviderName => "memory";
+
+    /// <summary>Messages delivered so far (for tests and diagnostics).</summary>
+    public long DeliveredCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _delivered;
+            }
+        }
+    }
+
+    public Task<StoredState?> ReadAsync(GrainStateKey key, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_states.TryGetValue(key, out var stored) ? stored with { Payload = stored.Payload?.ToArray() } : null);
+        }
+    }
+
+    public Task<long> WriteAsync(GrainStateWrite write, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var current = _states.TryGetValue(write.Key, out var stored) ? stored.Version : 0;
+            if (current != write.ExpectedVersion)
+            {
+                throw new InconsistentStateException(
+                    $"Version conflict writing {write.Key}: expected {write.ExpectedVersion}, stored {current}.",
+                    current.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    write.ExpectedVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            // Check everything before changing anything: that is what makes the write all-or-nothing.
+            ValidateNewEvents(write.Outbox);
+            var writers = write.Attachments.Select(FindWriter).ToList();
+            for (var i = 0; i < writers.Count; i++)
+            {
+                writers[i].Validate(write.Attachments[i]);
+            }
+
+            var version = current + 1;
+            _states[write.Key] = new StoredState(write.Payload?.ToArray(), version);
+            AppendUnlocked(write.Outbox);
+            for (var i = 0; i < writers.Count; i++)
+            {
+                writers[i].Apply(write.Attachments[i]);
+            }
+
+            return Task.FromResult(version);
+        }
+    }
+
+    public Task<bool> IsReachableAsync(CancellationToken cancellationToken) => Task.FromResult(true);
+
+    public Task AppendAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            ValidateNewEvents(messages);
+            AppendUnlocked(messages);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<OutboxRecord>> ClaimAsync(string owner, int max, TimeSpan lease, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var claimed = new List<OutboxRecord>();
+        lock (_lock)
+        {
+            foreach (var entry in _pending.Values)
+            {
+                if (claimed.Count >= max)
+                {
+                    break;
+                }
+
+                if (entry.NextAttemptAt > now || (entry.LeaseUntil is { } until && until > now))
+                {
+                    continue;
+                }
+
+                entry.LeaseOwner = owner;
+                entry.LeaseUntil = now + lease;
+                claimed.Add(new OutboxRecord(entry.Sequence, entry.Message, entry.Attempts));
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<OutboxRecord>>(claimed);
+    }
+
+    public Task CompleteAsync(IReadOnlyList<long> sequences, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            foreach (var sequence in sequences)
+            {
+                if (_pending.Remove(sequence))
+                {
+                    _delivered++;
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task ReleaseAsync(long sequence, DateTimeOffset retryAt, string? error, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (_pending.TryGetValue(sequence, out var entry))
+            {
+                entry.Attempts++;
+                entry.NextAttemptAt = retryAt;
+                entry.LeaseOwner = null;
+                entry.LeaseUntil = null;
+                entry.LastError = error;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<OutboxStats> GetStatsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var oldest = _pending.Count == 0 ? TimeSpan.Zero : now - _pending.Values.First().Message.CreatedAt;
+            return Task.FromResult(new OutboxStats(_pending.Count, oldest < TimeSpan.Zero ? TimeSpan.Zero : oldest));
+        }
+    }
+
+    public Task<ReminderEntry> UpsertAsync(GrainId grainId, string name, DateTimeOffset dueAt, TimeSpan period, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            // Versions come from one counter, so a reminder removed and registered again never reuses one.
+            var version = ++_reminderVersion;
+            var entry = new ReminderEntry(grainId, name, dueAt, period, version);
+            _reminders[(grainId, name)] = new ReminderRow(entry);
+            return Task.FromResult(entry);
+        }
+    }
+
+    public Task<bool> RemoveAsync(GrainId grainId, string name, long? version, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (_reminders.TryGetValue((grainId, name), out var row) && (version is null || row.Entry.Version == version))
+            {
+                _reminders.Remove((grainId, name));
+                return Task.FromResult(true);
+            }
+
+            return Task.FromResult(false);
+        }
+    }
+
+    public Task<ReminderEntry?> ReadAsync(GrainId grainId, string name, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_reminders.TryGetValue((grainId, name), out var row) ? row.Entry : null);
+        }
+    }
+
+    public Task<IReadOnlyList<ReminderEntry>> ReadAllAsync(GrainId grainId, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult<IReadOnlyList<ReminderEntry>>(
+                [.. _reminders.Values.Where(r => r.Entry.GrainId == grainId).Select(r => r.Entry).OrderBy(e => e.Name, StringComparer.Ordinal)]);
+        }
+    }
+
+    public Task<IReadOnlyList<ReminderEntry>> ClaimDueAsync(string owner, DateTimeOffset now, int max, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var claimed = _reminders.Values
+                .Where(r => r.Entry.DueAt <= now && (r.LeaseUntil is null || r.LeaseUntil <= now))
+                .OrderBy(r => r.Entry.DueAt)
+                .Take(max)
+                .ToList();
+            foreach (var row in claimed)
+            {
+                row.LeaseOwner = owner;
+                row.LeaseUntil = now + lease;
+            }
+
+            return Task.FromResult<IReadOnlyList<ReminderEntry>>([.. claimed.Select(r => r.Entry)]);
+        }
+    }
+
+    public Task CompleteFiringAsync(ReminderEntry fired, DateTimeOffset? nextDue, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var key = (fired.GrainId, fired.Name);
+            if (_reminders.TryGetValue(key, out var row) && row.Entry.Version == fired.Version)
+            {
+                if (nextDue is { } next)
+                {
+                    _reminders[key] = new ReminderRow(row.Entry with { DueAt = next });
+                }
+                else
+                {
+                    _reminders.Remove(key);
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    // Caller holds _lock. A repeated event id is refused, as PostgreSQL's unique constraint does.
+    private void ValidateNewEvents(IReadOnlyList<OutboxMessage> messages)
+    {
+        var seen = new HashSet<Guid>();
+        foreach (var message in messages)
+        {
+            if (_eventIds.Contains(message.EventId) || !seen.Add(message.EventId))
+            {
+                throw new InvalidOperationException($"Outbox already holds event {message.EventId}.");
+            }
+        }
+    }
+
+    // Caller holds _lock and validated the messages.
+    private void AppendUnlocked(IReadOnlyList<OutboxMessage> messages)
+    {
+        foreach (var message in messages)
+        {
+            _eventIds.Add(message.EventId);
+            var sequence = ++_sequence;
+            _pending[sequence] = new OutboxEntry(sequence, message) { NextAttemptAt = message.CreatedAt };
+        }
+    }
+
+    private IMemoryAttachmentWriter FindWriter(IStateWriteAttachment attachment) =>
+        _attachmentWriters.TryGetValue(attachment.GetType(), out var writer)
+            ? writer
+            : throw new InvalidOperationException($"No memory attachment writer handles {attachment.GetType().Name}.");
+
+    private sealed class OutboxEntry(long sequence, OutboxMessage message)
+    {
+        public long Sequence { get; } = sequence;
+
+        public OutboxMessage Message { get; } = message;
+
+        public int Attempts { get; set; }
+
+        public DateTimeOffset NextAttemptAt { get; set; }
+
+        public string? LeaseOwner { get; set; }
+
+        public DateTimeOffset? LeaseUntil { get; set; }
+
+        public string? LastError { get; set; }
+    }
+
+    private sealed class ReminderRow(ReminderEntry entry)
+    {
+        public ReminderEntry Entry { get; } = entry;
+
+        public string? LeaseOwner { get; set; }
+
+        public DateTimeOffset? LeaseUntil { get; set; }
+    }
+}

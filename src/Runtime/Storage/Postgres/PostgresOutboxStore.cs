@@ -1,0 +1,175 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Scheduling.Runtime.Storage.Postgres;
+
+/// <summary>
+/// The outbox table as a durable queue. Rows are claimed under a lease with FOR UPDATE SKIP LOCKED, so any
+/// number of silos can deliver at once; a crashed silo's rows come back when their lease runs out.
+/// Every time comes from the caller (the application's clock), never from the database's.
+/// </summary>
+public sealed class PostgresOutboxStore : IOutboxStore
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly PostgresStorageOptions _options;
+
+    public PostgresOutboxStore(NpgsqlDataSource dataSource, PostgresStorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(options);
+        _dataSource = dataSource;
+        _options = options;
+    }
+
+    public async Task AppendAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
+        // A batch without an explicit transaction runs in one implicit transaction: all messages or none.
+        await using var batch = _dataSource.CreateBatch();
+        foreach (var message in messages)
+        {
+            batch.BatchCommands.Add(CreateInsertCommand(message));
+        }
+
+        if (_options.NotifyChanges)
+        {
+            batch.BatchCommands.Add(CreateNotifyCommand());
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Claims due messages. <see cref="OutboxRecord.Attempts"/> is the number of attempts made before this one
+    /// (0 on first delivery). The column counts claims, so an attempt whose silo crashed before it could
+    /// release the message still counts towards the backoff.
+    /// </summary>
+    public async Task<IReadOnlyList<OutboxRecord>> ClaimAsync(string owner, int max, TimeSpan lease, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentOutOfRangeException.ThrowIfNegative(max);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
+        if (max == 0)
+        {
+            return [];
+        }
+
+        await using var command = _dataSource.CreateCommand(
+            """
+            WITH due AS (
+                SELECT sequence FROM outbox
+                WHERE delivered_at IS NULL
+                  AND next_attempt_at <= @now
+                  AND (lease_until IS NULL OR lease_until <= @now)
+                ORDER BY sequence
+                LIMIT @max
+                FOR UPDATE SKIP LOCKED)
+            UPDATE outbox AS o
+            SET lease_owner = @owner, lease_until = @until, attempts = o.attempts + 1
+            FROM due
+            WHERE o.sequence = due.sequence
+            RETURNING o.sequence, o.event_id, o.stream_namespace, o.stream_key, o.payload_type, o.payload, o.created_at, o.attempts - 1
+            """);
+        command.Parameters.AddWithValue("now", now.ToUniversalTime());
+        command.Parameters.AddWithValue("until", (now + lease).ToUniversalTime());
+        command.Parameters.AddWithValue("max", max);
+        command.Parameters.AddWithValue("owner", owner);
+
+        var records = new List<OutboxRecord>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var message = new OutboxMessage(
+                    reader.GetGuid(1),
+                    reader.GetString(2),
+                    reader.GetString(3),
+                    reader.GetString(4),
+                    reader.GetFieldValue<byte[]>(5),
+                    reader.GetFieldValue<DateTimeOffset>(6));
+                records.Add(new OutboxRecord(reader.GetInt64(0), message, reader.GetInt32(7)));
+            }
+        }
+
+        // UPDATE ... RETURNING does not keep the CTE's order.
+        records.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
+        return records;
+    }
+
+    public async Task CompleteAsync(IReadOnlyList<long> sequences, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sequences);
+        if (sequences.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = _dataSource.CreateCommand(
+            """
+            UPDATE outbox SET delivered_at = @now, lease_owner = NULL, lease_until = NULL
+            WHERE sequence = ANY(@sequences) AND delivered_at IS NULL
+            """);
+        command.Parameters.AddWithValue("now", now.ToUniversalTime());
+        command.Parameters.AddWithValue("sequences", sequences.ToArray());
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task ReleaseAsync(long sequence, DateTimeOffset retryAt, string? error, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(
+            """
+            UPDATE outbox SET lease_owner = NULL, lease_until = NULL, next_attempt_at = @retryAt, last_error = @error
+            WHERE sequence = @sequence AND delivered_at IS NULL
+            """);
+        command.Parameters.AddWithValue("sequence", sequence);
+        command.Parameters.AddWithValue("retryAt", retryAt.ToUniversalTime());
+        command.Parameters.Add(new NpgsqlParameter("error", NpgsqlDbType.Text) { Value = (object?)error ?? DBNull.Value });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<OutboxStats> GetStatsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(
+            "SELECT count(*), min(created_at) FROM outbox WHERE delivered_at IS NULL");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var pending = reader.GetInt64(0);
+        if (reader.IsDBNull(1))
+        {
+            return new OutboxStats(pending, TimeSpan.Zero);
+        }
+
+        var age = now - reader.GetFieldValue<DateTimeOffset>(1);
+        return new OutboxStats(pending, age < TimeSpan.Zero ? TimeSpan.Zero : age);
+    }
+
+    /// <summary>The insert of one message, shared with state writes so both paths write identical rows.</summary>
+    internal static NpgsqlBatchCommand CreateInsertCommand(OutboxMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var command = new NpgsqlBatchCommand(
+            """
+            INSERT INTO outbox (event_id, stream_namespace, stream_key, payload_type, payload, created_at, next_attempt_at)
+            VALUES (@eventId, @namespace, @streamKey, @payloadType, @payload, @createdAt, @createdAt)
+            """);
+        command.Parameters.AddWithValue("eventId", message.EventId);
+        command.Parameters.AddWithValue("namespace", message.StreamNamespace);
+        command.Parameters.AddWithValue("streamKey", message.StreamKey);
+        command.Parameters.AddWithValue("payloadType", message.PayloadType);
+        command.Parameters.Add(new NpgsqlParameter("payload", NpgsqlDbType.Jsonb) { Value = message.Payload });
+        command.Parameters.AddWithValue("createdAt", message.CreatedAt.ToUniversalTime());
+        return command;
+    }
+
+    internal static NpgsqlBatchCommand CreateNotifyCommand()
+    {
+        var command = new NpgsqlBatchCommand("SELECT pg_notify(@channel, '')");
+        command.Parameters.AddWithValue("channel", PostgresNotifications.OutboxChannel);
+        return command;
+    }
+}

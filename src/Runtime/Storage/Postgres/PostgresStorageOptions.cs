@@ -1,0 +1,28 @@
+using System.Reflection;
+
+namespace Scheduling.Runtime.Storage.Postgres;
+
+/// <summary>Settings of the PostgreSQL storage provider.</summary>
+public sealed class PostgresStorageOptions
+{
+    public required string ConnectionString { get; set; }
+
+    /// <summary>
+    /// Publish every committed state change and outbox append with NOTIFY and listen for those of other silos.
+    /// Off only for a single silo that shares its database with nobody.
+    /// </summary>
+    public bool NotifyChanges { get; set; } = true;
+
+    /// <summary>
+    /// Marks this silo's change notifications so that its own listener skips them: the activation that wrote
+    /// already holds the new version, and hearing its own write back (possibly before the write call has even
+    /// returned) would only make it look stale. Unique per silo by default; never contains '/'.
+    /// </summary>
+    public string NotificationOrigin { get; set; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>
+    /// Assemblies whose embedded "*.Migrations.NNNN_name.sql" resources are applied at start-up, besides the
+    /// runtime's own. Versions must be unique across all of them.
+    /// </summary>
+    public List<Assembly> MigrationAssemblies { get; } = [];
+}

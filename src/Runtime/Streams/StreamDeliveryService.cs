@@ -1,0 +1,164 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Scheduling.Runtime.Activations;
+using Scheduling.Runtime.Dispatch;
+using Scheduling.Runtime.Hosting;
+using Scheduling.Runtime.Storage;
+
+namespace Scheduling.Runtime.Streams;
+
+/// <summary>
+/// The stream pump: claims committed outbox messages under a lease and delivers each to the implicit
+/// subscribers of its namespace (the grain keyed by the stream key). Messages of one stream are
+/// delivered in order; a failed delivery is retried with backoff, so delivery is at least once.
+/// </summary>
+internal sealed class StreamDeliveryService(
+    IOutboxStore outbox,
+    IOutboxSignal signal,
+    Catalog catalog,
+    GrainClassRegistry registry,
+    GrainStateJson json,
+    TimeProvider time,
+    IOptions<GrainRuntimeOptions> options,
+    ILogger<StreamDeliveryService> logger) : BackgroundService
+{
+    private readonly ConcurrentDictionary<(Type Grain, Type Payload), Func<object, object, StreamSequenceToken, Task>?> _invokers = new();
+    private readonly GrainRuntimeOptions _options = options.Value;
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_options.WorkersEnabled)
+        {
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await DeliverOnceAsync(stoppingToken) == 0)
+                {
+                    await signal.WaitAsync(_options.StreamPollInterval, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Stream delivery pass failed");
+                await signal.WaitAsync(_options.StreamPollInterval, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>One claim-and-deliver pass; returns how many messages it claimed.</summary>
+    public async Task<int> DeliverOnceAsync(CancellationToken cancellationToken)
+    {
+        await _oneAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            var claimed = await outbox.ClaimAsync(_options.SiloName, _options.WorkBatchSize, _options.WorkLease, time.GetUtcNow(), cancellationToken);
+            if (claimed.Count == 0)
+            {
+                return 0;
+            }
+
+            var streams = claimed
+                .GroupBy(r => (r.Message.StreamNamespace, r.Message.StreamKey))
+                .Select(g => DeliverStreamAsync([.. g.OrderBy(r => r.Sequence)], cancellationToken));
+            var delivered = (await Task.WhenAll(streams)).SelectMany(d => d).ToList();
+            if (delivered.Count > 0)
+            {
+                await outbox.CompleteAsync(delivered, time.GetUtcNow(), cancellationToken);
+            }
+
+            return claimed.Count;
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    // Delivers in order; after a failure the rest of the stream waits for the retry, so order holds.
+    private async Task<List<long>> DeliverStreamAsync(OutboxRecord[] records, CancellationToken cancellationToken)
+    {
+        var delivered = new List<long>(records.Length);
+        for (var i = 0; i < records.Length; i++)
+        {
+            var record = records[i];
+            try
+            {
+                await DeliverAsync(record);
+                delivered.Add(record.Sequence);
+            }
+            catch (Exception ex)
+            {
+                var retryAt = time.GetUtcNow() + Backoff(record.Attempts);
+                logger.LogWarning(ex, "Delivery of event {EventId} on stream {Namespace}/{Key} failed (attempt {Attempt}); retry at {RetryAt}",
+                    record.Message.EventId, record.Message.StreamNamespace, record.Message.StreamKey, record.Attempts + 1, retryAt);
+                for (var j = i; j < records.Length; j++)
+                {
+                    await outbox.ReleaseAsync(records[j].Sequence, retryAt, j == i ? ex.Message : "waiting for an earlier event of its stream", cancellationToken);
+                }
+
+                break;
+            }
+        }
+
+        return delivered;
+    }
+
+    private async Task DeliverAsync(OutboxRecord record)
+    {
+        var subscribers = registry.GetImplicitSubscribers(record.Message.StreamNamespace);
+        if (subscribers.Count == 0)
+        {
+            return;
+        }
+
+        var item = StreamPayload.Read(record.Message, json.Options);
+        var token = new StreamSequenceToken(record.Sequence, record.Message.EventId);
+        foreach (var subscriber in subscribers)
+        {
+            var invoker = _invokers.GetOrAdd((subscriber.ClassType, item.GetType()), static key => CreateInvoker(key.Grain, key.Payload))
+                ?? throw new InvalidOperationException(
+                    $"{subscriber.ClassType.Name} subscribes to '{record.Message.StreamNamespace}' but implements no IAsyncObserver<T> for {item.GetType().Name}.");
+            var request = new GrainRequest<object?>(
+                $"{subscriber.ClassType.Name}.OnNextAsync",
+                (grain, _) => invoker(grain, item, token),
+                null);
+            request.CallerContext = ExecutionContext.Capture();
+            catalog.Dispatch(GrainId.Create(subscriber.GrainType, record.Message.StreamKey), subscriber, request);
+            await request.Task;
+        }
+    }
+
+    private static TimeSpan Backoff(int attempts) =>
+        TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, Math.Min(attempts, 10))));
+
+    private static Func<object, object, StreamSequenceToken, Task>? CreateInvoker(Type grainClass, Type payloadType)
+    {
+        var observer = grainClass.GetInterfaces()
+            .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IAsyncObserver<>))
+            .FirstOrDefault(i => i.GetGenericArguments()[0].IsAssignableFrom(payloadType));
+        if (observer is null)
+        {
+            return null;
+        }
+
+        var method = typeof(StreamDeliveryService)
+            .GetMethod(nameof(Observe), BindingFlags.NonPublic | BindingFlags.Static)!
+            .MakeGenericMethod(observer.GetGenericArguments()[0]);
+        return method.CreateDelegate<Func<object, object, StreamSequenceToken, Task>>();
+    }
+
+    private static Task Observe<T>(object grain, object item, StreamSequenceToken token) =>
+        ((IAsyncObserver<T>)grain).OnNextAsync((T)item, token);
+}

@@ -1,0 +1,34 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Scheduling.Runtime.Storage;
+
+namespace Scheduling.Runtime.Streams;
+
+/// <summary>Turns stream items into outbox messages and back; the payload type is stored by name so any silo can read it.</summary>
+internal static class StreamPayload
+{
+    private static readonly ConcurrentDictionary<string, Type?> s_types = new(StringComparer.Ordinal);
+
+    public static OutboxMessage CreateMessage<T>(StreamId stream, T item, Guid eventId, DateTimeOffset createdAt, JsonSerializerOptions json)
+        where T : notnull
+    {
+        var type = item.GetType();
+        return new OutboxMessage(
+            eventId,
+            stream.Namespace,
+            stream.Key,
+            TypeName(type),
+            JsonSerializer.SerializeToUtf8Bytes(item, type, json),
+            createdAt);
+    }
+
+    public static string TypeName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
+
+    public static object Read(OutboxMessage message, JsonSerializerOptions json)
+    {
+        var type = s_types.GetOrAdd(message.PayloadType, static name => Type.GetType(name, throwOnError: false))
+            ?? throw new InvalidOperationException($"Stream payload type '{message.PayloadType}' is not known to this silo.");
+        return JsonSerializer.Deserialize(message.Payload, type, json)
+            ?? throw new InvalidOperationException($"Stream payload of event {message.EventId} is null.");
+    }
+}

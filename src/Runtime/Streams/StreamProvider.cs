@@ -1,0 +1,56 @@
+using Scheduling.Runtime.Activations;
+using Scheduling.Runtime.Storage;
+
+namespace Scheduling.Runtime.Streams;
+
+/// <summary>The silo's stream provider: every publish goes through the durable outbox.</summary>
+internal sealed class StreamProvider(IOutboxStore outbox, IOutboxSignal signal, GrainStateJson json, TimeProvider time) : IStreamProvider
+{
+    public const string DefaultName = "Default";
+
+    public string Name => DefaultName;
+
+    public IAsyncStream<T> GetStream<T>(StreamId streamId)
+        where T : notnull => new OutboxStream<T>(this, streamId);
+
+    private async Task PublishAsync<T>(StreamId streamId, T item, Guid eventId)
+        where T : notnull
+    {
+        var message = StreamPayload.CreateMessage(streamId, item, eventId, time.GetUtcNow(), json.Options);
+        await outbox.AppendAsync([message], CancellationToken.None);
+        signal.Signal();
+    }
+
+    private sealed class OutboxStream<T>(StreamProvider provider, StreamId streamId) : IAsyncStream<T>
+        where T : notnull
+    {
+        public StreamId StreamId => streamId;
+
+        public Task OnNextAsync(T item, StreamSequenceToken? token = null) =>
+            provider.PublishAsync(streamId, item, token?.EventId ?? Guid.CreateVersion7());
+    }
+}
+
+/// <summary>A level-triggered wake-up for the stream pump.</summary>
+internal sealed class OutboxSignal : IOutboxSignal
+{
+    private readonly SemaphoreSlim _semaphore = new(0, 1);
+
+    public void Signal()
+    {
+        try
+        {
+            if (_semaphore.CurrentCount == 0)
+            {
+                _semaphore.Release();
+            }
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already signalled: one wake-up is enough.
+        }
+    }
+
+    public async ValueTask WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        await _semaphore.WaitAsync(timeout, cancellationToken);
+}
