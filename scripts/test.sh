@@ -160,6 +160,7 @@ run_tests() {
     # The hang timeout turns a deadlocked test into a failure instead of a CI job that never ends.
     dotnet test Cluster.sln -c Release --no-restore \
       --blame-hang-timeout 15m --blame-hang-dump-type none \
+      --results-directory "${REPO_ROOT}/.tmp/test-results" \
       2>&1 | tee -a "${TEST_LOG}" || status=$?
   fi
 

@@ -70,10 +70,7 @@ public sealed class PostgresChangeListenerTests(PostgresStorageFixture fixture) 
     {
         await using var services = new ServiceCollection().BuildServiceProvider();
         using var listener = new PostgresChangeListener(fixture.Options, services, NullLogger<PostgresChangeListener>.Instance);
-        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        listener.Listening += () => listening.TrySetResult();
         await listener.StartAsync(default);
-        await listening.Task.WaitAsync(Patience);
 
         var key = new GrainStateKey(GrainId.Create("calendar", 8), "state");
         await fixture.CreateGrainStorage().WriteAsync(new GrainStateWrite(key, 0, "{}"u8.ToArray(), [], []), default);
@@ -123,10 +120,9 @@ public sealed class PostgresChangeListenerTests(PostgresStorageFixture fixture) 
             .AddSingleton<IOutboxSignal>(runtime)
             .BuildServiceProvider();
         var listener = new PostgresChangeListener(options ?? fixture.Options, services, NullLogger<PostgresChangeListener>.Instance);
-        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        listener.Listening += () => listening.TrySetResult();
+
+        // Start-up completes only once LISTEN is in place: what is committed from here on is heard.
         await listener.StartAsync(default);
-        await listening.Task.WaitAsync(Patience);
         return new RunningListener(listener, services);
     }
 

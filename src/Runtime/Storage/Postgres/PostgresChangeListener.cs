@@ -16,6 +16,9 @@ public sealed partial class PostgresChangeListener : BackgroundService
     /// <summary>application_name of the listening session when the connection string sets none.</summary>
     internal const string ListenerApplicationName = "scheduling-change-listener";
 
+    /// <summary>How long start-up waits for the first LISTEN before going on without it (and catching up later).</summary>
+    private static readonly TimeSpan StartupWait = TimeSpan.FromSeconds(10);
+
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
 
@@ -26,6 +29,8 @@ public sealed partial class PostgresChangeListener : BackgroundService
     // Resolved on first use: the runtime core registers them, and they may depend on services built after us.
     private readonly Lazy<IGrainChangeSink?> _changeSink;
     private readonly Lazy<IOutboxSignal?> _outboxSignal;
+
+    private readonly TaskCompletionSource _firstListen = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public PostgresChangeListener(PostgresStorageOptions options, IServiceProvider services, ILogger<PostgresChangeListener> logger)
     {
@@ -51,8 +56,28 @@ public sealed partial class PostgresChangeListener : BackgroundService
         _connectionString = builder.ConnectionString;
     }
 
-    /// <summary>Raised each time the listener has (re)subscribed; lets tests wait until NOTIFYs can be seen.</summary>
-    internal event Action? Listening;
+    /// <summary>
+    /// Returns once the listener is subscribed, so that hosted services started after it (the silo) never
+    /// create an activation that a change committed elsewhere in the meantime would fail to reach.
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+        if (!_options.NotifyChanges)
+        {
+            return;
+        }
+
+        try
+        {
+            await _firstListen.Task.WaitAsync(StartupWait, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The loop keeps trying; when it gets through it reports missed notifications to the catalog.
+            LogStartupWithoutListening(_logger, StartupWait);
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -86,7 +111,7 @@ public sealed partial class PostgresChangeListener : BackgroundService
                 }
 
                 delay = FirstRetryDelay;
-                Listening?.Invoke();
+                _firstListen.TrySetResult();
                 while (true)
                 {
                     await connection.WaitAsync(stoppingToken).ConfigureAwait(false);
@@ -149,6 +174,9 @@ public sealed partial class PostgresChangeListener : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Listening for grain and outbox notifications")]
     private static partial void LogListening(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Not yet listening for changes of other silos after {Wait}; starting anyway")]
+    private static partial void LogStartupWithoutListening(ILogger logger, TimeSpan wait);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notification connection failed; reconnecting in {Delay}")]
     private static partial void LogConnectionLost(ILogger logger, Exception exception, TimeSpan delay);
