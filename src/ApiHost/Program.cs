@@ -1,6 +1,4 @@
 using Scheduling.ApiHost.Api;
-using Scheduling.ApiHost.Health;
-using Scheduling.ApiHost.TimeZones;
 using Scheduling.Silo;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,9 +7,7 @@ builder.AddSchedulingSilo();
 
 var app = builder.Build();
 app.UseSchedulingApi();
-app.MapHealthApi();
-app.MapTimeZonesApi();
-app.MapApiFallback();
+app.MapSchedulingApi();
 app.Run();
 
 /// <summary>The API host's entry point; public so tests can start it with WebApplicationFactory&lt;Program&gt;.</summary>

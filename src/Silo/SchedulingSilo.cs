@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Scheduling.Grains;
+using Scheduling.Grains.Storage;
 using Scheduling.Runtime.Hosting;
 using Scheduling.Silo.Telemetry;
 
@@ -27,6 +28,7 @@ public static class SchedulingSilo
             {
                 case "memory":
                     runtime.UseMemoryStorage();
+                    builder.Services.AddMemoryDomainStores();
                     break;
                 case "postgres":
                 case "postgresql":
@@ -37,6 +39,7 @@ public static class SchedulingSilo
                     }
 
                     runtime.UsePostgresStorage(connectionString, o => o.MigrationAssemblies.Add(typeof(GrainsAssembly).Assembly));
+                    builder.Services.AddPostgresDomainStores();
                     break;
                 default:
                     throw new InvalidOperationException($"Storage:Provider '{provider}' is not known; use Memory or Postgres.");

@@ -2,6 +2,9 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
+using Scheduling.Contracts.Errors;
+using Scheduling.Contracts.Records;
+using Scheduling.Runtime;
 
 namespace Scheduling.ApiHost.Api;
 
@@ -37,6 +40,24 @@ internal sealed class ApiErrorHandling(RequestDelegate next, ILogger<ApiErrorHan
         {
             case ApiException api:
                 return (api.Status, api.Message, null);
+            case FieldValidationException field:
+                return (ApiStatus.InvalidParameters, field.Message, null);
+            case NotFoundException notFound:
+                return (ApiStatus.NotFound, notFound.Message, null);
+            case SaveConflictException conflict:
+                return (ApiStatus.ErrorSavingEntity, conflict.Message, null);
+            case DeleteRefusedException refused:
+                return (ApiStatus.ErrorDeleting, refused.Message, null);
+            case NotPermittedException notPermitted:
+                return (ApiStatus.NotAllowed, notPermitted.Message, null);
+            case LimitReachedException limit:
+                return (ApiStatus.AccountsLimitReached, limit.Message, null);
+            case SlotNotAvailableException notAvailable:
+                return (ApiStatus.SlotNotAvailable, notAvailable.Message, null);
+            case SlotOccupiedException occupied:
+                return (ApiStatus.SlotOccupied, occupied.Message, null);
+            case InconsistentStateException:
+                return (ApiStatus.ErrorSavingEntity, "the record changed while saving; try again", null);
             case BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }:
                 return (ApiStatus.InvalidParameters, "body: larger than the 1 MiB limit", StatusCodes.Status413PayloadTooLarge);
             case BadHttpRequestException bad:

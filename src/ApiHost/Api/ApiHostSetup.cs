@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Scheduling.ApiHost.Accounts;
 
 namespace Scheduling.ApiHost.Api;
 
@@ -23,6 +24,8 @@ public static class ApiHostSetup
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        builder.Services.AddOptions<SessionOptions>().Bind(configuration.GetSection("Sessions"));
+        builder.Services.AddOptions<AccountOptions>().Bind(configuration.GetSection("Accounts"));
         builder.Services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxBodyBytes);
         builder.Services.Configure<FormOptions>(o =>
         {

@@ -21,7 +21,21 @@ public sealed class ApiRequest
     /// <summary>A JSON array body (bare or as "data"), for bulk endpoints.</summary>
     public JsonElement? Items { get; }
 
-    public static ApiRequest Empty { get; } = new(new Dictionary<string, JsonElement>(StringComparer.OrdinalIgnoreCase), null);
+    /// <summary>Every field of the request, query and body merged (names compare case-insensitively).</summary>
+    public IReadOnlyDictionary<string, JsonElement> Fields => _fields;
+
+    /// <summary>Minimal-API binding: a handler parameter of this type receives the request's fields, read once per request.</summary>
+    public static async ValueTask<ApiRequest?> BindAsync(HttpContext context)
+    {
+        if (context.Items.TryGetValue(typeof(ApiRequest), out var cached) && cached is ApiRequest request)
+        {
+            return request;
+        }
+
+        request = await ReadAsync(context);
+        context.Items[typeof(ApiRequest)] = request;
+        return request;
+    }
 
     public static async ValueTask<ApiRequest> ReadAsync(HttpContext context)
     {
@@ -33,6 +47,11 @@ public sealed class ApiRequest
 
         JsonElement? items = null;
         var request = context.Request;
+        if (request.ContentLength > ApiHostSetup.MaxBodyBytes)
+        {
+            throw TooLarge();
+        }
+
         if (request.HasFormContentType)
         {
             var form = await ReadFormAsync(request);
@@ -50,8 +69,7 @@ public sealed class ApiRequest
         }
         else if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
         {
-            using var reader = new StreamReader(request.Body);
-            var body = await reader.ReadToEndAsync(context.RequestAborted);
+            var body = await ReadBodyAsync(request, context.RequestAborted);
             if (!string.IsNullOrWhiteSpace(body))
             {
                 items = MergeJson(fields, ParseJson(body, "body"));
@@ -163,6 +181,59 @@ public sealed class ApiRequest
         }
 
         throw ApiException.InvalidField(name, "must be 0 or 1 (or true/false)");
+    }
+
+    // Kestrel enforces the limit too; reading bounded here keeps it one rule on every server (and in tests).
+    private static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > ApiHostSetup.MaxBodyBytes)
+            {
+                throw TooLarge();
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    private static ApiException TooLarge() => ApiException.InvalidField("body", "larger than the 1 MiB limit");
+
+    /// <summary>
+    /// The page of a list (SPEC §1): rows [start, end), default 0..100; end=0 or end=all means no page limit,
+    /// still capped at <paramref name="maxRows"/> (configuration, default 10,000).
+    /// </summary>
+    public ListPage GetPage(int maxRows = ListPage.DefaultMaxRows)
+    {
+        var start = GetInt("start") ?? 0;
+        if (start < 0)
+        {
+            throw ApiException.InvalidField("start", "must be 0 or more");
+        }
+
+        int end;
+        if (GetString("end", 16) is { } text && text.Trim().Equals("all", StringComparison.OrdinalIgnoreCase))
+        {
+            end = 0;
+        }
+        else
+        {
+            end = GetInt("end") ?? start + ListPage.DefaultRows;
+        }
+
+        if (end == 0)
+        {
+            return new ListPage(start, maxRows);
+        }
+
+        return end < start
+            ? throw ApiException.InvalidField("end", "must not be before start")
+            : new ListPage(start, Math.Min(end - start, maxRows));
     }
 
     private static JsonElement Text(string value) => JsonSerializer.SerializeToElement(value);

@@ -11,14 +11,13 @@ public static class TimeZonesApi
     public static IEndpointRouteBuilder MapTimeZonesApi(this IEndpointRouteBuilder endpoints)
     {
         var tz = endpoints.MapGroup("/api/v2/tz");
-        tz.MapGet("/list", ListAsync);
-        tz.MapGet("/data", DataAsync);
+        tz.MapGet("/list", List);
+        tz.MapGet("/data", Data);
         return endpoints;
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, TimeProvider time)
+    private static IResult List(ApiRequest request, TimeProvider time)
     {
-        var request = await ApiRequest.ReadAsync(context);
         var reverse = request.GetBool("reverse_caption") ?? false;
         var now = Instant.FromDateTimeOffset(time.GetUtcNow());
         var data = new Dictionary<string, object>(StringComparer.Ordinal);
@@ -38,9 +37,8 @@ public static class TimeZonesApi
         return ApiEnvelope.Ok(data);
     }
 
-    private static async Task<IResult> DataAsync(HttpContext context, TimeProvider time)
+    private static IResult Data(ApiRequest request, TimeProvider time)
     {
-        var request = await ApiRequest.ReadAsync(context);
         var id = request.GetInt("id") ?? TimeZoneTable.DefaultId;
         if (!TimeZoneTable.Embedded.TryGet(id, out var entry))
         {

@@ -39,6 +39,7 @@ public sealed class GrainRuntimeBuilder
         Services.TryAddSingleton<IOutboxStore>(sp => sp.GetRequiredService<MemoryStore>());
         Services.TryAddSingleton<IReminderTable>(sp => sp.GetRequiredService<MemoryStore>());
         Services.TryAddSingleton<IStorageHealth>(sp => sp.GetRequiredService<MemoryStore>());
+        Services.TryAddSingleton<IIdGenerator, MemoryIdGenerator>();
         return this;
     }
 

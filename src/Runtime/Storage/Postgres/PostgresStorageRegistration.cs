@@ -39,6 +39,7 @@ public static class PostgresStorageRegistration
         services.TryAddSingleton<IStorageHealth>(sp => sp.GetRequiredService<PostgresGrainStorage>());
         services.TryAddSingleton<IOutboxStore, PostgresOutboxStore>();
         services.TryAddSingleton<IReminderTable, PostgresReminderTable>();
+        services.TryAddSingleton<IIdGenerator, PostgresIdGenerator>();
 
         // Hosted services start in registration order; at the front of the collection the migrations run
         // before every other hosted service, whichever registered first.

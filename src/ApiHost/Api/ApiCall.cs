@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Options;
+using Scheduling.Contracts.Accounts;
+using Scheduling.Contracts.Errors;
+using Scheduling.Contracts.Sessions;
+using Scheduling.Grains.Accounts;
+using Scheduling.Runtime;
+
+namespace Scheduling.ApiHost.Api;
+
+/// <summary>Session settings (section "Sessions").</summary>
+public sealed class SessionOptions
+{
+    /// <summary>A session unused this long expires (SPEC §3: 24 h).</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromHours(24);
+}
+
+/// <summary>
+/// An authenticated API call: the request's fields, the caller's session, and the company the call acts
+/// on — the session's own, or one of its sub-accounts named by <c>company_id</c>. Binding it refuses a
+/// missing, unknown, expired or revoked session (403 / NOT_ALLOWED) and any other company (404).
+/// Handlers take it as a parameter; every tenant check starts from <see cref="CompanyId"/>.
+/// </summary>
+public sealed class ApiCall
+{
+    private ApiCall(ApiRequest request, SessionInfo session, long companyId, IGrainFactory grains, string token)
+    {
+        Request = request;
+        Session = session;
+        CompanyId = companyId;
+        Grains = grains;
+        Token = token;
+    }
+
+    public ApiRequest Request { get; }
+
+    public SessionInfo Session { get; }
+
+    /// <summary>The company this call acts on (the tenant).</summary>
+    public long CompanyId { get; }
+
+    public IGrainFactory Grains { get; }
+
+    /// <summary>The session token the caller presented.</summary>
+    public string Token { get; }
+
+    public IAccountGrain Account => Grains.GetGrain<IAccountGrain>(CompanyId);
+
+    public static async ValueTask<ApiCall?> BindAsync(HttpContext context)
+    {
+        var request = (await ApiRequest.BindAsync(context))!;
+        var token = SessionToken(context, request)
+            ?? throw new ApiException(ApiStatus.NotAllowed, "session_token: is required (authenticate with POST /api/v2/account/authenticate)");
+        var grains = context.RequestServices.GetRequiredService<IGrainFactory>();
+        var session = await grains.GetGrain<ISessionGrain>(Secrets.SessionKey(token)).ValidateAsync()
+            ?? throw new ApiException(ApiStatus.NotAllowed, "session_token: unknown, expired or logged out; authenticate again");
+
+        var companyId = request.GetId("company_id") ?? session.CompanyId;
+        if (companyId != session.CompanyId)
+        {
+            var own = await grains.GetGrain<IAccountGrain>(session.CompanyId).GetAsync();
+            if (own is null || !own.SubAccounts.Contains(companyId))
+            {
+                throw new NotFoundException($"company_id: no account {companyId}");
+            }
+        }
+
+        return new ApiCall(request, session, companyId, grains, token);
+    }
+
+    /// <summary>The token from the query, the body (JSON or form) or an Authorization: Bearer header.</summary>
+    public static string? SessionToken(HttpContext context, ApiRequest request)
+    {
+        if (request.GetString("session_token", 256) is { Length: > 0 } token)
+        {
+            return token;
+        }
+
+        var header = context.Request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.Length > 7 ? header[7..].Trim() : null;
+    }
+
+    public static TimeSpan IdleTimeout(HttpContext context) =>
+        context.RequestServices.GetRequiredService<IOptions<SessionOptions>>().Value.IdleTimeout;
+}

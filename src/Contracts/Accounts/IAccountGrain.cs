@@ -1,0 +1,100 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Scheduling.Runtime;
+
+namespace Scheduling.Contracts.Accounts;
+
+/// <summary>
+/// An account (company), keyed by company id: profile, booking options, the owner's credentials (as
+/// salted hashes), its sub-accounts, and the ordered index of its locations, employees and services.
+/// Small, read often, written rarely.
+/// </summary>
+public interface IAccountGrain : IGrainWithIntegerKey
+{
+    /// <summary>Creates the account (once); returns the API key, which is never retrievable again.</summary>
+    Task<AccountCreated> CreateAsync(AccountCreation creation);
+
+    /// <summary>The account, or null when it does not exist.</summary>
+    [ReadOnly]
+    Task<AccountSnapshot?> GetAsync();
+
+    /// <summary>Checks an API key (constant time).</summary>
+    [ReadOnly]
+    Task<CredentialCheck> VerifyApiKeyAsync(string apiKey);
+
+    [ReadOnly]
+    Task<CredentialCheck> VerifyPasswordAsync(string password);
+
+    /// <summary>Applies validated changes to one part of the account.</summary>
+    Task<AccountSnapshot> UpdateAsync(AccountPart part, ImmutableDictionary<string, JsonElement> changes);
+
+    Task SetPasswordAsync(string newPassword);
+
+    Task AddSubAccountAsync(long childCompanyId);
+
+    /// <summary>Starts a password reset: returns the one-time code to send to the owner (valid 1 hour).</summary>
+    Task<string> StartPasswordResetAsync();
+
+    /// <summary>Completes a reset with the e-mailed code; false when the code is wrong or expired.</summary>
+    Task<bool> CompletePasswordResetAsync(string code, string newPassword);
+
+    Task AddCatalogEntryAsync(CatalogKind kind, long id);
+
+    Task RemoveCatalogEntryAsync(CatalogKind kind, long id);
+
+    /// <summary>Moves the given entries to the given positions (updateOrder); ids not in the catalog are refused.</summary>
+    Task ReorderCatalogAsync(CatalogKind kind, ImmutableArray<CatalogOrder> orders);
+
+    [ReadOnly]
+    Task<ImmutableArray<long>> GetCatalogAsync(CatalogKind kind);
+}
+
+/// <summary>The parts of an account the API reads and writes separately.</summary>
+public enum AccountPart
+{
+    /// <summary>Company profile and business info (GET /account, saveBussinessInfo).</summary>
+    Profile,
+
+    /// <summary>Booking options (getOptions / saveOptions).</summary>
+    Options,
+
+    /// <summary>The owner's personal info (getPersonalInfo / savePersonalInfo).</summary>
+    Personal,
+
+    /// <summary>Payment settings (getStripe / getPaypal): stored, never processed.</summary>
+    Payments,
+}
+
+[Scheduling.Runtime.Immutable]
+public sealed record AccountCreation(
+    long? ParentCompanyId,
+    string OwnerEmail,
+    string Password,
+    long OwnerUserId,
+    ImmutableDictionary<string, JsonElement> Profile,
+    ImmutableDictionary<string, JsonElement> Personal);
+
+[Scheduling.Runtime.Immutable]
+public sealed record AccountCreated(long CompanyId, long OwnerUserId, string ApiKey);
+
+public enum CredentialCheck
+{
+    Valid,
+    Invalid,
+    AccountDisabled,
+}
+
+/// <summary>Everything about an account except its secrets.</summary>
+[Scheduling.Runtime.Immutable]
+public sealed record AccountSnapshot(
+    long CompanyId,
+    long? ParentCompanyId,
+    long OwnerUserId,
+    string OwnerEmail,
+    bool Enabled,
+    DateTimeOffset CreatedAt,
+    ImmutableDictionary<string, JsonElement> Profile,
+    ImmutableDictionary<string, JsonElement> Options,
+    ImmutableDictionary<string, JsonElement> Personal,
+    ImmutableDictionary<string, JsonElement> Payments,
+    ImmutableArray<long> SubAccounts);
