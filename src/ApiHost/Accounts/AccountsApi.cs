@@ -30,7 +30,7 @@ public static class AccountsApi
     public static IEndpointRouteBuilder MapAccountsApi(this IEndpointRouteBuilder endpoints)
     {
         var account = endpoints.MapGroup("/api/v2/account");
-        account.MapPost("/", CreateAsync);
+        account.MapPost("/", CreateAsync).AcceptsFields(AccountSchemas.Profile);
         account.MapPost("/authenticate", AuthenticateAsync);
         account.MapGet("/logout", LogoutAsync);
         account.MapPost("/logout", LogoutAsync);
@@ -40,7 +40,7 @@ public static class AccountsApi
     }
 
     /// <summary>With a session: a sub-account of the caller's company. Without: sign-up, when allowed.</summary>
-    private static async Task<IResult> CreateAsync(HttpContext context, ApiRequest request, IGrainFactory grains, IIdGenerator ids, IOptions<AccountOptions> options)
+    private static async Task<IResult> CreateAsync(HttpContext context, ApiRequest request, IGrainFactory grains, IIdGenerator ids, IOptions<AccountOptions> options, RateLimits limits)
     {
         long? parent = null;
         if (ApiCall.SessionToken(context, request) is not null)
@@ -57,6 +57,10 @@ public static class AccountsApi
         else if (!options.Value.AllowSignUp)
         {
             throw new ApiException(ApiStatus.NotAllowed, "sign-up is disabled on this server; authenticate to create sub-accounts");
+        }
+        else
+        {
+            limits.CheckAnonymous(context);
         }
 
         var nickname = request.RequireString("nick_name", 64).Trim().ToLowerInvariant();
@@ -110,8 +114,10 @@ public static class AccountsApi
         return ApiEnvelope.Ok(data);
     }
 
-    private static async Task<IResult> AuthenticateAsync(HttpContext context, ApiRequest request, IGrainFactory grains)
+    private static async Task<IResult> AuthenticateAsync(HttpContext context, ApiRequest request, IGrainFactory grains, RateLimits limits)
     {
+        // Per address: guessing API keys costs time.
+        limits.CheckAnonymous(context);
         var email = request.RequireString("email", 254).Trim();
         var apiKey = request.RequireString("token", 256);
         var companyId = await grains.GetGrain<INameClaimGrain>(NameClaims.AccountEmail(email)).GetOwnerAsync();

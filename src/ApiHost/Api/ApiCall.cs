@@ -64,6 +64,7 @@ public sealed class ApiCall
             }
         }
 
+        context.RequestServices.GetRequiredService<RateLimits>().CheckCompany(companyId);
         return new ApiCall(request, session, companyId, grains, token);
     }
 

@@ -26,6 +26,12 @@ internal sealed class ApiErrorHandling(RequestDelegate next, ILogger<ApiErrorHan
                     $"method {context.Request.Method} is not allowed on {context.Request.Path}", StatusCodes.Status405MethodNotAllowed);
             }
         }
+        catch (RateLimitedException limited) when (!context.Response.HasStarted)
+        {
+            context.Response.Clear();
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(limited.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await ApiEnvelope.WriteErrorAsync(context, ApiStatus.NotAllowed, limited.Message, StatusCodes.Status429TooManyRequests);
+        }
         catch (Exception ex) when (!context.Response.HasStarted)
         {
             var (status, description, httpStatus) = Map(ex, context);

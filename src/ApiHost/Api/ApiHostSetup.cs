@@ -26,6 +26,9 @@ public static class ApiHostSetup
 
         builder.Services.AddOptions<SessionOptions>().Bind(configuration.GetSection("Sessions"));
         builder.Services.AddOptions<AccountOptions>().Bind(configuration.GetSection("Accounts"));
+        builder.Services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection("RateLimits"));
+        builder.Services.AddSingleton<RateLimits>();
+        builder.Services.AddApiDocument();
         builder.Services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxBodyBytes);
         builder.Services.Configure<FormOptions>(o =>
         {

@@ -18,6 +18,7 @@ public static class ApiRoutes
     public static WebApplication MapSchedulingApi(this WebApplication app)
     {
         app.MapHealthApi();
+        app.MapApiDocument();
         app.MapMediaApi();
         app.MapTimeZonesApi();
         app.MapAccountsApi();

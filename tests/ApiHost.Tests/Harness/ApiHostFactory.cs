@@ -9,12 +9,25 @@ using Microsoft.Extensions.Logging;
 namespace Scheduling.ApiHost.Tests.Harness;
 
 /// <summary>The API host in-process on a chosen storage, with optional service overrides (clock, telemetry, test grains).</summary>
-public sealed class ApiHostFactory(string storageProvider = "Memory", string? connectionString = null, Action<IServiceCollection>? services = null)
+public sealed class ApiHostFactory(
+    string storageProvider = "Memory",
+    string? connectionString = null,
+    Action<IServiceCollection>? services = null,
+    IReadOnlyDictionary<string, string?>? settings = null)
     : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Storage:Provider", storageProvider);
+
+        // Suites sign up many tenants from one (test) address in a burst; the limit tests set their own.
+        builder.UseSetting("RateLimits:AnonymousPerSecond", "100000");
+        builder.UseSetting("RateLimits:AnonymousBurst", "100000");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
+
         if (connectionString is not null)
         {
             builder.UseSetting("ConnectionStrings:Postgres", connectionString);
