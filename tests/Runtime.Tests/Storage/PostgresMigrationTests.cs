@@ -15,9 +15,9 @@ public sealed class PostgresMigrationTests
     // Each depends on the one before, and 0004 would leave two rows if it ran twice.
     private static readonly PostgresMigration[] DomainMigrations =
     [
-        new(2, "things", "CREATE TABLE things (id int PRIMARY KEY);", "test:0002_things.sql"),
-        new(3, "thing_names", "ALTER TABLE things ADD COLUMN name text;", "test:0003_thing_names.sql"),
-        new(4, "first_thing", "INSERT INTO things (id, name) SELECT coalesce(max(id), 0) + 1, 'first' FROM things;", "test:0004_first_thing.sql"),
+        new(9002, "things", "CREATE TABLE things (id int PRIMARY KEY);", "test:9002_things.sql"),
+        new(9003, "thing_names", "ALTER TABLE things ADD COLUMN name text;", "test:9003_thing_names.sql"),
+        new(9004, "first_thing", "INSERT INTO things (id, name) SELECT coalesce(max(id), 0) + 1, 'first' FROM things;", "test:9004_first_thing.sql"),
     ];
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class PostgresMigrationTests
 
         Assert.Equal(runtimeOnly.Select(m => m.Version), first);
         Assert.Empty(again);
-        Assert.Equal([2, 3, 4], withDomain);
+        Assert.Equal([9002, 9003, 9004], withDomain);
     }
 
     [Fact]
@@ -75,13 +75,13 @@ public sealed class PostgresMigrationTests
         PostgresMigration[] migrations =
         [
             .. PostgresMigration.Discover([]),
-            new(2, "half_done", "CREATE TABLE half_done (id int); SELECT 1 / 0;", "test:0002_half_done.sql"),
+            new(9002, "half_done", "CREATE TABLE half_done (id int); SELECT 1 / 0;", "test:9002_half_done.sql"),
         ];
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Runner(dataSource, migrations).ApplyAsync(default));
 
-        Assert.Contains("0002_half_done", error.Message, StringComparison.Ordinal);
-        Assert.Equal([1], await ReadAppliedVersionsAsync(dataSource));
+        Assert.Contains("9002_half_done", error.Message, StringComparison.Ordinal);
+        Assert.Equal(PostgresMigration.Discover([]).Select(m => m.Version), await ReadAppliedVersionsAsync(dataSource));
         await using var exists = dataSource.CreateCommand("SELECT to_regclass('half_done') IS NOT NULL");
         Assert.Equal(false, await exists.ExecuteScalarAsync());
     }
@@ -108,7 +108,8 @@ public sealed class PostgresMigrationTests
 
         var migrations = PostgresMigration.Discover([runtime, runtime, typeof(PostgresMigrationTests).Assembly]);
 
-        var first = Assert.Single(migrations);
+        Assert.Equal([1, 2], migrations.Select(m => m.Version));
+        var first = migrations[0];
         Assert.Equal(1, first.Version);
         Assert.Equal("runtime", first.Name);
         Assert.Contains("CREATE TABLE grain_state", first.Sql, StringComparison.Ordinal);

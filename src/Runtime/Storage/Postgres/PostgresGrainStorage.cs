@@ -1,18 +1,25 @@
 using System.Globalization;
+using System.Threading.Channels;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace Scheduling.Runtime.Storage.Postgres;
 
 /// <summary>
-/// Grain state in table grain_state. A write is one transaction holding the conditional state statement, the
-/// turn's outbox rows, the domain rows of its attachments and the change notifications, sent as one batch.
+/// Grain state in table grain_state. A write is the conditional state statement, the turn's outbox rows,
+/// the domain rows of its attachments and the change notifications, committed together.
+/// Writes are group-committed: they queue while earlier groups are in flight, and a group of many grains'
+/// writes goes out as one batch in one transaction (two round trips for the lot). When any write of a group
+/// misses its version or fails, the group rolls back and each write is replayed alone, so a bad write fails
+/// by itself with its own error and the others commit.
 /// </summary>
-public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth
+public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgresStorageOptions _options;
     private readonly Dictionary<Type, IPostgresAttachmentWriter> _attachmentWriters = [];
+    private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleWriter = false });
+    private readonly Task[] _writers;
 
     public PostgresGrainStorage(NpgsqlDataSource dataSource, PostgresStorageOptions options, IEnumerable<IPostgresAttachmentWriter> attachmentWriters)
     {
@@ -34,6 +41,8 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth
                     $"Two PostgreSQL attachment writers handle {writer.AttachmentType}: {_attachmentWriters[writer.AttachmentType].GetType()} and {writer.GetType()}.");
             }
         }
+
+        _writers = [.. Enumerable.Range(0, Math.Max(1, options.GroupCommitWriters)).Select(_ => Task.Run(WriteGroupsAsync))];
     }
 
     public string ProviderName => "postgresql";
@@ -53,12 +62,119 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth
         return new StoredState(payload, reader.GetInt64(1));
     }
 
-    public async Task<long> WriteAsync(GrainStateWrite write, CancellationToken cancellationToken)
+    public Task<long> WriteAsync(GrainStateWrite write, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(write);
         ArgumentOutOfRangeException.ThrowIfNegative(write.ExpectedVersion);
 
-        // Resolved before any database work so a missing writer fails the write without a round trip.
+        // Resolved before queueing so a missing writer fails the write without touching the database.
+        var writers = ResolveWriters(write);
+        var pending = new PendingWrite(write, writers, new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            throw new ObjectDisposedException(nameof(PostgresGrainStorage));
+        }
+
+        return pending.Completion.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await Task.WhenAll(_writers).ConfigureAwait(false);
+    }
+
+    // Queued writes still finish: the writers drain the queue before they end.
+    public void Dispose() => _queue.Writer.TryComplete();
+
+    // One writer: waits for a write, takes whatever else is queued (up to the group limit), commits the group.
+    private async Task WriteGroupsAsync()
+    {
+        var group = new List<PendingWrite>(_options.GroupCommitMaxWrites);
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            group.Clear();
+            while (group.Count < _options.GroupCommitMaxWrites && _queue.Reader.TryRead(out var next))
+            {
+                group.Add(next);
+            }
+
+            if (group.Count == 0)
+            {
+                continue;
+            }
+
+            if (group.Count == 1 || !await TryCommitGroupAsync(group).ConfigureAwait(false))
+            {
+                // Alone, or replaying a group that could not commit whole: one transaction per write.
+                await Task.WhenAll(group.Select(WriteAloneAsync)).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task WriteAloneAsync(PendingWrite pending)
+    {
+        try
+        {
+            pending.Completion.TrySetResult(await WriteSingleAsync(pending.Write, pending.Writers, CancellationToken.None).ConfigureAwait(false));
+        }
+        catch (Exception ex)
+        {
+            pending.Completion.TrySetException(ex);
+        }
+    }
+
+    // True when every write of the group committed; false (nothing committed) when any missed or failed.
+    private async Task<bool> TryCommitGroupAsync(List<PendingWrite> group)
+    {
+        // Two writes of one state in a group cannot both hold: let the replay sort them out one by one.
+        if (group.Select(p => p.Write.Key).Distinct().Count() != group.Count)
+        {
+            return false;
+        }
+
+        try
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None).ConfigureAwait(false);
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            var stateCommands = new NpgsqlBatchCommand[group.Count];
+            var anyOutbox = false;
+            for (var i = 0; i < group.Count; i++)
+            {
+                stateCommands[i] = AddWriteCommands(batch, group[i].Write, group[i].Writers, notifyOutbox: false);
+                anyOutbox |= group[i].Write.Outbox.Count > 0;
+            }
+
+            if (anyOutbox && _options.NotifyChanges)
+            {
+                batch.BatchCommands.Add(PostgresOutboxStore.CreateNotifyCommand());
+            }
+
+            await batch.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+            if (stateCommands.Any(c => c.RecordsAffected != 1))
+            {
+                await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+                return false;
+            }
+
+            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is PostgresException or NpgsqlException)
+        {
+            return false;
+        }
+
+        foreach (var pending in group)
+        {
+            pending.Completion.TrySetResult(pending.Write.ExpectedVersion + 1);
+        }
+
+        return true;
+    }
+
+    private IPostgresAttachmentWriter[] ResolveWriters(GrainStateWrite write)
+    {
         var writers = new IPostgresAttachmentWriter[write.Attachments.Count];
         for (var i = 0; i < writers.Length; i++)
         {
@@ -68,11 +184,13 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth
                     $"No {nameof(IPostgresAttachmentWriter)} is registered for attachment type {attachmentType}; register one in the service collection.");
         }
 
-        var newVersion = checked(write.ExpectedVersion + 1);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using var batch = new NpgsqlBatch(connection, transaction);
+        return writers;
+    }
 
+    // The commands of one write; returns its state statement, whose RecordsAffected tells whether the version held.
+    private NpgsqlBatchCommand AddWriteCommands(NpgsqlBatch batch, GrainStateWrite write, IPostgresAttachmentWriter[] writers, bool notifyOutbox)
+    {
+        var newVersion = checked(write.ExpectedVersion + 1);
         var stateCommand = CreateStateCommand(write, newVersion);
         batch.BatchCommands.Add(stateCommand);
         foreach (var message in write.Outbox)
@@ -92,11 +210,22 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth
             notify.Parameters.AddWithValue("channel", PostgresNotifications.GrainChangedChannel);
             notify.Parameters.AddWithValue("payload", PostgresNotifications.FormatGrainChange(_options.NotificationOrigin, write.Key, newVersion));
             batch.BatchCommands.Add(notify);
-            if (write.Outbox.Count > 0)
+            if (notifyOutbox && write.Outbox.Count > 0)
             {
                 batch.BatchCommands.Add(PostgresOutboxStore.CreateNotifyCommand());
             }
         }
+
+        return stateCommand;
+    }
+
+    private async Task<long> WriteSingleAsync(GrainStateWrite write, IPostgresAttachmentWriter[] writers, CancellationToken cancellationToken)
+    {
+        var newVersion = checked(write.ExpectedVersion + 1);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var stateCommand = AddWriteCommands(batch, write, writers, notifyOutbox: true);
 
         try
         {
@@ -176,6 +305,8 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth
             + (cause is null ? string.Empty : $" A later statement of the write also failed: {cause.MessageText}");
         return new InconsistentStateException(message, storedText, expectedText);
     }
+
+    private sealed record PendingWrite(GrainStateWrite Write, IPostgresAttachmentWriter[] Writers, TaskCompletionSource<long> Completion);
 
     private static void AddKey(NpgsqlParameterCollection parameters, GrainStateKey key)
     {

@@ -25,4 +25,13 @@ public sealed class PostgresStorageOptions
     /// runtime's own. Versions must be unique across all of them.
     /// </summary>
     public List<Assembly> MigrationAssemblies { get; } = [];
+
+    /// <summary>
+    /// Concurrent group-commit writers (each one connection). State writes queue up while a group is in
+    /// flight and go out together in the next transaction, each still conditional on its own version.
+    /// </summary>
+    public int GroupCommitWriters { get; set; } = 4;
+
+    /// <summary>Most state writes one group-commit transaction takes.</summary>
+    public int GroupCommitMaxWrites { get; set; } = 128;
 }
