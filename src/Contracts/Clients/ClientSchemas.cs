@@ -67,10 +67,10 @@ public static class ClientSchemas
 
     /// <summary>
     /// The text fields a list may filter on by substring (GET /client?city=...): every free-text field of the
-    /// record, in the reference's filter order.
+    /// record but the e-mail, which identifies a client and so is matched whole.
     /// </summary>
     public static ImmutableArray<string> TextFilters { get; } =
-        [ClientField.Email, ClientField.Name, ClientField.Phone, "notes", "preferences", ClientField.Address, "address2", "city", "state", "zip", "country", ClientField.Photo];
+        [ClientField.Name, ClientField.Phone, "notes", "preferences", ClientField.Address, "address2", "city", "state", "zip", "country", ClientField.Photo];
 
     /// <summary>
     /// Reads a client's writable fields from a request: <see cref="RecordSchema.Bind"/>, plus what a schema

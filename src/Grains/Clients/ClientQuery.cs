@@ -41,6 +41,9 @@ public sealed record ClientQuery
 
     public long? EmployeeId { get; init; }
 
+    /// <summary>The whole e-mail, ignoring case (as the client's identity is compared).</summary>
+    public string? Email { get; init; }
+
     /// <summary>Substring filters on the free-text fields named by <see cref="Contracts.Clients.ClientSchemas.TextFilters"/>.</summary>
     public ImmutableDictionary<string, string> TextContains { get; init; } = ImmutableDictionary<string, string>.Empty;
 

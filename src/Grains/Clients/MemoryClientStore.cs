@@ -142,6 +142,7 @@ public sealed class MemoryClientStore(IIdGenerator ids, TimeProvider time) : ICl
         var fields = client.Fields;
         if ((query.ClientId is { } id && client.Id != id)
             || (query.EmployeeId is { } employee && fields.GetLong(ClientField.EmployeeId) != employee)
+            || (query.Email is { } email && ClientRules.EmailKey(client.Email) != ClientRules.EmailKey(email))
             || (query.Gender is { } gender && fields.GetText(ClientField.Gender) != gender)
             || (query.AcceptEmails is { } accepts && (fields.GetBool(ClientField.AcceptEmails) ?? false) != accepts)
             || (query.ClientSince is { } since && fields.GetText(ClientField.ClientSince) != ClientSchemas.FormatDate(since)))

@@ -100,6 +100,11 @@ public sealed class PostgresClientStore(NpgsqlDataSource dataSource, IIdGenerato
             sql.Append(" AND employee_id = ").Append(Parameter(command, Long(employeeId)));
         }
 
+        if (query.Email is { } email)
+        {
+            sql.Append(" AND email <> '' AND lower(email) = lower(").Append(Parameter(command, Text(email.Trim()))).Append(')');
+        }
+
         if (query.Gender is { } gender)
         {
             sql.Append(" AND gender = ").Append(Parameter(command, Text(gender)));
@@ -200,7 +205,6 @@ public sealed class PostgresClientStore(NpgsqlDataSource dataSource, IIdGenerato
     /// <summary>The expression of a filterable text field: a column where there is one, else the JSON value.</summary>
     private static string TextColumn(NpgsqlCommand command, string field) => field switch
     {
-        ClientField.Email => "email",
         ClientField.Name => "name",
         ClientField.Phone => "phone",
         _ when ClientSchemas.TextFilters.Contains(field) => $"COALESCE(fields->>{Parameter(command, Text(field))}, '')",

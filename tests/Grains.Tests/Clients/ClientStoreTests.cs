@@ -222,7 +222,9 @@ public abstract class ClientStoreTests
         Assert.Equal([olga.Id], Ids(await Store.ListAsync(company, Contains("city", "saint"), default)));
         Assert.Equal([olga.Id], Ids(await Store.ListAsync(company, Contains("notes", "50%"), default)));
         Assert.Empty(await Store.ListAsync(company, Contains("notes", "p_ys"), default));
-        Assert.Equal(2, (await Store.ListAsync(company, Contains("email", "EXAMPLE"), default)).Count);
+        Assert.Equal(2, (await Store.ListAsync(company, Contains("phone", ""), default)).Count);
+        Assert.Equal([olga.Id], Ids(await Store.ListAsync(company, new ClientQuery { Email = " OLGA@example.test" }, default)));
+        Assert.Empty(await Store.ListAsync(company, new ClientQuery { Email = "olga@example" }, default));
         Assert.Empty(await Store.ListAsync(company, Contains("zip", "1"), default));
     }
 
