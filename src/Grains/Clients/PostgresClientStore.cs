@@ -1,0 +1,252 @@
+using System.Collections.Immutable;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using Scheduling.Contracts.Clients;
+using Scheduling.Contracts.Records;
+using Scheduling.Runtime.Storage;
+
+namespace Scheduling.Grains.Clients;
+
+/// <summary>
+/// Clients in the <c>clients</c> table (migration 1002). The unique index on (company_id, lower(email)) keeps
+/// e-mails unique, including between concurrent writers on different silos; upserts are one INSERT ... ON
+/// CONFLICT statement, so they are atomic without a lock.
+/// </summary>
+public sealed class PostgresClientStore(NpgsqlDataSource dataSource, IIdGenerator ids, TimeProvider time) : IClientStore
+{
+    private const string EmailIndex = "clients_company_email";
+    private const string Columns = "id, company_id, fields::text, created_at, updated_at";
+
+    public async Task<ClientRecord> CreateAsync(long companyId, IReadOnlyDictionary<string, JsonElement> fields, CancellationToken cancellationToken)
+    {
+        var email = fields.GetText(ClientField.Email) ?? throw new ArgumentException("a client needs an e-mail", nameof(fields));
+        var id = await ids.NextIdAsync(cancellationToken);
+        var now = ClientRules.Now(time);
+        await using var command = dataSource.CreateCommand(
+            $"INSERT INTO clients (id, company_id, fields, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING {Columns}");
+        command.Parameters.Add(Long(id));
+        command.Parameters.Add(Long(companyId));
+        command.Parameters.Add(Json(ClientRules.NewClient(email, fields, now)));
+        command.Parameters.Add(Instant(now));
+        try
+        {
+            return (await ReadAllAsync(command, cancellationToken))[0];
+        }
+        catch (PostgresException ex) when (IsEmailTaken(ex))
+        {
+            throw await EmailTakenAsync(companyId, email, cancellationToken);
+        }
+    }
+
+    public async Task<ClientRecord?> GetAsync(long companyId, long clientId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM clients WHERE id = $1 AND company_id = $2");
+        command.Parameters.Add(Long(clientId));
+        command.Parameters.Add(Long(companyId));
+        return (await ReadAllAsync(command, cancellationToken)).SingleOrDefault();
+    }
+
+    public async Task<ClientRecord?> FindByEmailAsync(long companyId, string email, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"SELECT {Columns} FROM clients WHERE company_id = $1 AND lower(email) = lower($2) AND email <> ''");
+        command.Parameters.Add(Long(companyId));
+        command.Parameters.Add(Text(email.Trim()));
+        return (await ReadAllAsync(command, cancellationToken)).SingleOrDefault();
+    }
+
+    public async Task<ClientRecord?> UpdateAsync(long companyId, long clientId, IReadOnlyDictionary<string, JsonElement> changes, CancellationToken cancellationToken)
+    {
+        var checkedChanges = ClientRules.Checked(changes);
+        await using var command = dataSource.CreateCommand(
+            $"UPDATE clients SET fields = fields || $3, updated_at = $4 WHERE id = $1 AND company_id = $2 RETURNING {Columns}");
+        command.Parameters.Add(Long(clientId));
+        command.Parameters.Add(Long(companyId));
+        command.Parameters.Add(Json(checkedChanges));
+        command.Parameters.Add(Instant(ClientRules.Now(time)));
+        try
+        {
+            return (await ReadAllAsync(command, cancellationToken)).SingleOrDefault();
+        }
+        catch (PostgresException ex) when (IsEmailTaken(ex))
+        {
+            var email = checkedChanges.GetText(ClientField.Email)!;
+            throw await EmailTakenAsync(companyId, email, cancellationToken);
+        }
+    }
+
+    public async Task<bool> DeleteAsync(long companyId, long clientId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("DELETE FROM clients WHERE id = $1 AND company_id = $2");
+        command.Parameters.Add(Long(clientId));
+        command.Parameters.Add(Long(companyId));
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    public async Task<IReadOnlyList<ClientRecord>> ListAsync(long companyId, ClientQuery query, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand();
+        var sql = new StringBuilder($"SELECT {Columns} FROM clients WHERE company_id = ");
+        sql.Append(Parameter(command, Long(companyId)));
+        if (query.ClientId is { } clientId)
+        {
+            sql.Append(" AND id = ").Append(Parameter(command, Long(clientId)));
+        }
+
+        if (query.EmployeeId is { } employeeId)
+        {
+            sql.Append(" AND employee_id = ").Append(Parameter(command, Long(employeeId)));
+        }
+
+        if (query.Email is { } email)
+        {
+            sql.Append(" AND email <> '' AND lower(email) = lower(").Append(Parameter(command, Text(email.Trim()))).Append(')');
+        }
+
+        if (query.Gender is { } gender)
+        {
+            sql.Append(" AND gender = ").Append(Parameter(command, Text(gender)));
+        }
+
+        if (query.AcceptEmails is { } acceptEmails)
+        {
+            sql.Append(" AND accept_emails = ").Append(Parameter(command, new NpgsqlParameter<bool> { TypedValue = acceptEmails }));
+        }
+
+        if (query.ClientSince is { } since)
+        {
+            sql.Append(" AND client_since = ").Append(Parameter(command, Text(ClientSchemas.FormatDate(since))));
+        }
+
+        if (query.Birthday is { } birthday)
+        {
+            sql.Append(" AND substr(birthday, 6, 5) = ").Append(Parameter(command, Text(ClientRules.MonthDayText(birthday))));
+        }
+
+        if (query.LastAppointmentFrom is { } from)
+        {
+            sql.Append(" AND last_app_date >= ").Append(Parameter(command, Text(ClientSchemas.FormatTimestamp(from))));
+        }
+
+        if (query.LastAppointmentBefore is { } before)
+        {
+            sql.Append(" AND last_app_date < ").Append(Parameter(command, Text(ClientSchemas.FormatTimestamp(before))));
+        }
+
+        foreach (var (field, text) in query.TextContains)
+        {
+            sql.Append(" AND ").Append(TextColumn(command, field)).Append(" ILIKE ").Append(Parameter(command, Text(ContainsPattern(text))));
+        }
+
+        // The haystack matches the trigram index clients_search; a term holds no whitespace, so it cannot match across two fields.
+        foreach (var term in ClientRules.SearchTerms(query.Search))
+        {
+            sql.Append(" AND ((name || ' ' || email || ' ' || phone) ILIKE ").Append(Parameter(command, Text(ContainsPattern(term.Text))));
+            if (term.PhoneDigits is { } digits)
+            {
+                sql.Append(" OR regexp_replace(phone, '[^0-9]', '', 'g') LIKE ").Append(Parameter(command, Text(ContainsPattern(digits))));
+            }
+
+            sql.Append(')');
+        }
+
+        var direction = query.Descending ? "DESC" : "ASC";
+        var key = query.SortBy switch
+        {
+            ClientSort.Name => "lower(name) COLLATE \"C\"",
+            ClientSort.Email => "lower(email) COLLATE \"C\"",
+            ClientSort.DateCreated => "created_at",
+            ClientSort.LastAppointmentDate => "last_app_date",
+            ClientSort.ClientSince => "client_since",
+            _ => "id",
+        };
+        sql.Append($" ORDER BY {key} {direction} NULLS LAST, id {direction}");
+        sql.Append(" OFFSET ").Append(Parameter(command, Long(query.Skip)));
+        sql.Append(" LIMIT ").Append(Parameter(command, Long(query.Take)));
+        command.CommandText = sql.ToString();
+        return await ReadAllAsync(command, cancellationToken);
+    }
+
+    public async Task<ClientUpsert> UpsertByEmailAsync(long companyId, string email, IReadOnlyDictionary<string, JsonElement> fields, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(email);
+        var id = await ids.NextIdAsync(cancellationToken);
+        var now = ClientRules.Now(time);
+
+        // The e-mail identifies the client: an upsert never respells or moves it. xmax = 0 only on a row this
+        // statement inserted (an updated row carries the updating transaction's id).
+        await using var command = dataSource.CreateCommand(
+            $"""
+            INSERT INTO clients AS c (id, company_id, fields, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
+            ON CONFLICT (company_id, lower(email)) WHERE email <> ''
+            DO UPDATE SET fields = c.fields || $5, updated_at = $4
+            RETURNING {Columns}, (xmax = 0)
+            """);
+        command.Parameters.Add(Long(id));
+        command.Parameters.Add(Long(companyId));
+        command.Parameters.Add(Json(ClientRules.NewClient(email, fields, now)));
+        command.Parameters.Add(Instant(now));
+        command.Parameters.Add(Json(ClientRules.Checked(fields).Remove(ClientField.Email)));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new ClientUpsert(Read(reader), reader.GetBoolean(5));
+    }
+
+    private static bool IsEmailTaken(PostgresException ex) =>
+        ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == EmailIndex;
+
+    private async Task<Exception> EmailTakenAsync(long companyId, string email, CancellationToken cancellationToken) =>
+        await FindByEmailAsync(companyId, email, cancellationToken) is { } owner
+            ? ClientRules.EmailTaken(email, owner.Id)
+            : new Contracts.Errors.SaveConflictException($"{ClientField.Email}: {email} is already the e-mail of another client");
+
+    /// <summary>The expression of a filterable text field: a column where there is one, else the JSON value.</summary>
+    private static string TextColumn(NpgsqlCommand command, string field) => field switch
+    {
+        ClientField.Name => "name",
+        ClientField.Phone => "phone",
+        _ when ClientSchemas.TextFilters.Contains(field) => $"COALESCE(fields->>{Parameter(command, Text(field))}, '')",
+        _ => throw new ArgumentException($"{field} is not a client text filter", nameof(field)),
+    };
+
+    /// <summary>A LIKE pattern matching <paramref name="text"/> anywhere, its wildcards taken literally.</summary>
+    private static string ContainsPattern(string text) =>
+        "%" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+
+    private static string Parameter(NpgsqlCommand command, NpgsqlParameter parameter)
+    {
+        command.Parameters.Add(parameter);
+        return "$" + command.Parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<List<ClientRecord>> ReadAllAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var clients = new List<ClientRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            clients.Add(Read(reader));
+        }
+
+        return clients;
+    }
+
+    private static ClientRecord Read(NpgsqlDataReader reader)
+    {
+        using var document = JsonDocument.Parse(reader.GetString(2));
+        var fields = ImmutableDictionary.CreateRange(StringComparer.Ordinal,
+            document.RootElement.EnumerateObject().Select(p => KeyValuePair.Create(p.Name, p.Value.Clone())));
+        return new ClientRecord(reader.GetInt64(0), reader.GetInt64(1), fields, reader.GetFieldValue<DateTimeOffset>(3), reader.GetFieldValue<DateTimeOffset>(4));
+    }
+
+    private static NpgsqlParameter<long> Long(long value) => new() { TypedValue = value };
+
+    private static NpgsqlParameter<string> Text(string value) => new() { TypedValue = value };
+
+    private static NpgsqlParameter<DateTimeOffset> Instant(DateTimeOffset value) => new() { TypedValue = value };
+
+    private static NpgsqlParameter<string> Json(IReadOnlyDictionary<string, JsonElement> values) =>
+        new() { TypedValue = JsonSerializer.Serialize(values), NpgsqlDbType = NpgsqlDbType.Jsonb };
+}
