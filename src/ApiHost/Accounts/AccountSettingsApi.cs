@@ -120,7 +120,8 @@ public static partial class AccountSettingsApi
         var account = await LoadAsync(call);
         var request = call.Request;
         var changes = AccountSchemas.Personal.Bind(request.Fields, create: false);
-        var newPassword = request.Has("password") ? AccountFields.RequireNewPassword(request, "password") : null;
+        // An empty password is a settings form's "unchanged", not a request for an empty one.
+        var newPassword = request.GetString("password", AccountSchemas.MaxPasswordLength) is { Length: > 0 } ? AccountFields.RequireNewPassword(request, "password") : null;
         var newEmail = changes.GetText("email");
         var emailMoves = newEmail is not null && NameClaims.AccountEmail(newEmail) != NameClaims.AccountEmail(account.OwnerEmail);
         if ((newPassword is not null || emailMoves) && call.CompanyId == call.Session.CompanyId)
@@ -416,7 +417,7 @@ public static partial class AccountSettingsApi
         return ApiEnvelope.Ok(data);
     }
 
-    /// <summary>Reads the new password rules' current_password and checks it against the owner's.</summary>
+    /// <summary>Checks the request's current_password against the owner's password.</summary>
     private static async Task CheckCurrentPasswordAsync(ApiCall call)
     {
         var current = call.Request.GetString("current_password", AccountSchemas.MaxPasswordLength);
@@ -566,13 +567,17 @@ public static partial class AccountSettingsApi
         _ => kind.ToString().ToLowerInvariant(),
     };
 
-    /// <summary>The reference's link: confirmation_url + "?email=...&amp;hash_code=..." (joined with "&amp;" when the URL has a query).</summary>
+    /// <summary>
+    /// The reference's link: confirmation_url + "?email=...&amp;hash_code=..." as plain text, so that a single-page
+    /// app's route in the fragment ("https://app/#/reset") gets the parameters; joined with "&amp;" when the
+    /// URL (or its fragment) already has a query.
+    /// </summary>
     private static string ResetLink(string confirmationUrl, string email, string code)
     {
-        var builder = new UriBuilder(confirmationUrl);
-        var parameters = $"email={Uri.EscapeDataString(email)}&hash_code={Uri.EscapeDataString(code)}";
-        builder.Query = builder.Query.Length > 1 ? builder.Query[1..] + "&" + parameters : parameters;
-        return builder.Uri.AbsoluteUri;
+        var hash = confirmationUrl.IndexOf('#', StringComparison.Ordinal);
+        var tail = hash < 0 ? confirmationUrl : confirmationUrl[hash..];
+        var separator = tail.Contains('?', StringComparison.Ordinal) ? "&" : "?";
+        return $"{confirmationUrl}{separator}email={Uri.EscapeDataString(email)}&hash_code={Uri.EscapeDataString(code)}";
     }
 
     /// <summary>Whether the session may act on the account: its own, the one named by company_id, or one of its sub-accounts.</summary>

@@ -590,6 +590,31 @@ public abstract partial class AccountSettingsApiTests<TStorage>(TStorage storage
         Assert.StartsWith("hash_code:", replay.StatusDescriptions);
     }
 
+    [Theory]
+    [InlineData("https://app.example/#/reset", "https://app.example/#/reset?email=")]
+    [InlineData("https://app.example/?a=1#/reset?step=2", "https://app.example/?a=1#/reset?step=2&email=")]
+    [InlineData("http://localhost:3000/reset", "http://localhost:3000/reset?email=")]
+    public async Task TheResetLinkAppendsTheParametersToTheConfirmationUrlAsTheReferenceSays(string confirmationUrl, string expectedStart)
+    {
+        var tenant = await SignUpAsync();
+
+        await tenant.PostJsonAsync("/api/v2/account/request_password_reset", new { email = tenant.Email, confirmation_url = confirmationUrl });
+
+        var message = Assert.Single(Mail.To(tenant.Email));
+        Assert.Contains(expectedStart + Uri.EscapeDataString(tenant.Email) + "&hash_code=", message.TextBody);
+    }
+
+    [Fact]
+    public async Task AnEmptyPasswordInPersonalInfoLeavesThePasswordAsItIs()
+    {
+        var tenant = await SignUpAsync();
+
+        var saved = await tenant.PostJsonAsync("/api/v2/account/savePersonalInfo", new { first_name = "Ann", password = "" });
+
+        Assert.Equal(0, saved.StatusCode);
+        Assert.Equal(0, (await tenant.PostJsonAsync("/api/v2/account/savePersonalInfo", new { password = "a brand new secret", current_password = Password })).StatusCode);
+    }
+
     [Fact]
     public async Task AWrongResetCodeOrUnknownEmailGetsTheSameClearError()
     {
