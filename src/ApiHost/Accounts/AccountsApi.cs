@@ -25,8 +25,6 @@ public sealed class AccountOptions
 /// <summary>Sign-up, sub-accounts, authentication and sessions (SPEC §3).</summary>
 public static class AccountsApi
 {
-    private const int MinPasswordLength = 8;
-
     public static IEndpointRouteBuilder MapAccountsApi(this IEndpointRouteBuilder endpoints)
     {
         var account = endpoints.MapGroup("/api/v2/account");
@@ -75,11 +73,7 @@ public static class AccountsApi
             throw ApiException.InvalidField("email", "must be an e-mail address");
         }
 
-        var password = request.RequireString("password", 128);
-        if (password.Length < MinPasswordLength)
-        {
-            throw ApiException.InvalidField("password", $"must be at least {MinPasswordLength} characters");
-        }
+        var password = AccountFields.RequireNewPassword(request, "password");
 
         var profile = AccountSchemas.Profile.Bind(request.Fields, create: true).SetItem("nick_name", JsonSerializer.SerializeToElement(nickname));
         var personal = AccountSchemas.Personal.Bind(request.Fields, create: true);

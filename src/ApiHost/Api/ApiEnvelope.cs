@@ -24,6 +24,10 @@ public static class ApiEnvelope
     public static IResult Ok(object? data, int httpStatus = StatusCodes.Status200OK) =>
         new EnvelopeResult(httpStatus, new SuccessBody(0, "OK", data));
 
+    /// <summary>A success whose description says more than "OK" (the reference's "Password changed", "nick_name already exists").</summary>
+    public static IResult Ok(object? data, string description) =>
+        new EnvelopeResult(StatusCodes.Status200OK, new SuccessBody(0, description, data));
+
     public static IResult Error(ApiStatus status, string description, int? httpStatus = null) =>
         new EnvelopeResult(httpStatus ?? status.HttpStatus(), new ErrorBody((int)status, description, description, null));
 

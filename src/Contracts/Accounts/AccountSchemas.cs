@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using Scheduling.Contracts.Records;
 
@@ -7,6 +8,12 @@ namespace Scheduling.Contracts.Accounts;
 public static class AccountSchemas
 {
     public const int DefaultTimeZoneId = 553;
+
+    /// <summary>Owner passwords: at least 8 characters (NIST SP 800-63B's minimum for chosen secrets).</summary>
+    public const int MinPasswordLength = 8;
+
+    /// <summary>An upper bound keeps the cost of hashing a submitted password bounded.</summary>
+    public const int MaxPasswordLength = 128;
 
     private static readonly JsonElement True = JsonSerializer.SerializeToElement(true);
     private static readonly JsonElement False = JsonSerializer.SerializeToElement(false);
@@ -111,22 +118,30 @@ public static class AccountSchemas
         Flag("widget_send_provider_emails", true),
         // Hours before an appointment's start when its reminder goes out; 0 = no reminder.
         new("send_reminder", FieldKind.Int) { Min = 0, Max = 720, Default = JsonSerializer.SerializeToElement(24) },
-        Flag("notify_app_unconfirmed", true),
-        Flag("send_to_contact", false),
-        Flag("notify_app_unpaid", true),
-        new("lang", FieldKind.Text) { AllowedValues = ["en", "fr", "es"], Default = JsonSerializer.SerializeToElement("en") },
-        new("timezone_id", FieldKind.Int) { Min = 1, Default = JsonSerializer.SerializeToElement(DefaultTimeZoneId) },
     ]);
 
-    /// <summary>Payment settings, stored and returned (no payment processing).</summary>
+    /// <summary>
+    /// Options the reference also lists under getOptions / saveOptions but that belong to the account
+    /// profile (one time zone, one language per account): saved into and read from <see cref="Profile"/>,
+    /// with the profile's field rules.
+    /// </summary>
+    public static RecordSchema OptionsInProfile { get; } = new("options",
+        Profile.Fields.Where(f => f.Name is "notify_app_unconfirmed" or "send_to_contact" or "notify_app_unpaid" or "lang" or "timezone_id"));
+
+    /// <summary>
+    /// Payment settings, saved through saveOptions and returned by getOptions (stripe_client_id),
+    /// getStripe (as stripePublishableKey) and getPaypal. Stored only: the server processes no payments,
+    /// so it never holds a Stripe secret key. Prices are in the options' <c>currency</c>.
+    /// </summary>
     public static RecordSchema Payments { get; } = new("payments",
     [
         Text("stripe_publishable_key", 255),
         Text("stripe_client_id", 255),
-        Text("stripe_currency", 3, "USD"),
-        Text("paypal_email", 254),
-        Text("paypal_currency", 3, "USD"),
+        new("paypal_email", FieldKind.Email) { MaxLength = 254, Default = Empty },
     ]);
+
+    /// <summary>Profile fields that come with the account's plan: an account cannot change its own (see saveBussinessInfo).</summary>
+    public static ImmutableArray<string> PlanFields { get; } = ["account_type", "max_providers", "enable_locations"];
 
     public static RecordSchema For(AccountPart part) => part switch
     {
