@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Scheduling.Grains;
 using Scheduling.Grains.Storage;
+using Scheduling.Grains.Webhooks;
 using Scheduling.Runtime.Hosting;
 using Scheduling.Silo.Telemetry;
 
@@ -45,6 +46,7 @@ public static class SchedulingSilo
                     throw new InvalidOperationException($"Storage:Provider '{provider}' is not known; use Memory or Postgres.");
             }
         });
+        builder.Services.AddWebhookTargets(configuration);
         builder.AddSchedulingTelemetry();
         return builder;
     }
