@@ -12,9 +12,11 @@ namespace Scheduling.Grains.Webhooks;
 /// checks again when it sends (<see cref="IsAllowed"/> on the address it connects to), because a name that
 /// was public when saved may resolve elsewhere later.
 /// </summary>
-public sealed class WebhookTargetGuard(IOptions<WebhookOptions> options, IHostAddressResolver resolver)
+public sealed class WebhookTargetGuard(IOptions<WebhookOptions> options, IHostAddressResolver resolver, TimeProvider time)
 {
     private const string Field = "target_url";
+
+    private static readonly TimeSpan ResolveTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>The URL, checked; throws FieldValidationException naming target_url.</summary>
     public async Task<Uri> CheckAsync(string targetUrl, CancellationToken cancellationToken = default)
@@ -132,14 +134,21 @@ public sealed class WebhookTargetGuard(IOptions<WebhookOptions> options, IHostAd
             return [IPAddress.Parse(uri.DnsSafeHost)];
         }
 
+        // The check runs inside the subscriptions grain's turn: a resolver that hangs must not hold it for long.
+        using var deadline = new CancellationTokenSource(ResolveTimeout, time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         IPAddress[] addresses;
         try
         {
-            addresses = await resolver.ResolveAsync(uri.IdnHost, cancellationToken);
+            addresses = await resolver.ResolveAsync(uri.IdnHost, either.Token);
         }
         catch (SocketException)
         {
             addresses = [];
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new FieldValidationException(Field, $"the host {uri.Host} did not resolve within {ResolveTimeout.TotalSeconds:0} seconds");
         }
 
         return addresses.Length > 0

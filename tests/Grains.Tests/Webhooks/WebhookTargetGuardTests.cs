@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using Scheduling.Contracts.Records;
 using Scheduling.Grains.Webhooks;
+using Scheduling.TestSupport;
 
 namespace Scheduling.Grains.Tests.Webhooks;
 
@@ -123,6 +124,21 @@ public sealed class WebhookTargetGuardTests
     }
 
     [Fact]
+    public async Task AResolverThatHangsIsGivenUpOnNamingTheField()
+    {
+        var clock = new ManualTimeProvider();
+        var guard = new WebhookTargetGuard(Options.Create(new WebhookOptions()), new HangingResolver(), clock);
+
+        var check = guard.CheckAsync("https://slow.example.com/in");
+        Assert.False(check.IsCompleted);
+        clock.Advance(TimeSpan.FromSeconds(5));
+        var refused = await Assert.ThrowsAsync<FieldValidationException>(() => check);
+
+        Assert.Equal("target_url", refused.Field);
+        Assert.Contains("did not resolve within 5 seconds", refused.Problem);
+    }
+
+    [Fact]
     public async Task APublicAddressLiteralNeedsNoLookup()
     {
         var guard = Guard(allowPrivate: false);
@@ -150,7 +166,17 @@ public sealed class WebhookTargetGuardTests
     }
 
     private static WebhookTargetGuard Guard(bool allowPrivate, Dictionary<string, string[]>? hosts = null) =>
-        new(Options.Create(new WebhookOptions { AllowPrivateTargets = allowPrivate }), new TableResolver(hosts ?? []));
+        new(Options.Create(new WebhookOptions { AllowPrivateTargets = allowPrivate }), new TableResolver(hosts ?? []), TimeProvider.System);
+
+    // Waits until cancelled, as a resolver with an unreachable DNS server would (well past the guard's limit).
+    private sealed class HangingResolver : IHostAddressResolver
+    {
+        public async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return [];
+        }
+    }
 
     private sealed class TableResolver(Dictionary<string, string[]> hosts) : IHostAddressResolver
     {
