@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Text.Json;
 using NodaTime;
 using Scheduling.ApiHost.Api;
 using Scheduling.Contracts.Errors;
@@ -111,7 +112,7 @@ public static class HolidaysApi
         var first = FirstDay(rule, year);
         var last = yearly ? first : rule.LastDate;
         var caption = holiday.Name.Length > 0 ? $"{rule.Describe()} ({holiday.Name})" : rule.Describe();
-        return HolidaySchemas.Holiday.Render(ImmutableDictionary<string, System.Text.Json.JsonElement>.Empty, new Dictionary<string, object?>
+        return HolidaySchemas.Holiday.Render(ImmutableDictionary<string, JsonElement>.Empty, new Dictionary<string, object?>
         {
             ["id"] = holiday.Id,
             ["company_id"] = holiday.CompanyId,

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Text.Json;
 using Scheduling.ApiHost.Api;
 using Scheduling.Contracts.Errors;
 using Scheduling.Contracts.Records;
@@ -83,7 +84,7 @@ public static class SubscriptionsApi
     }
 
     private static IReadOnlyDictionary<string, object?> View(WebhookSubscription subscription) =>
-        WebhookSchemas.Subscription.Render(ImmutableDictionary<string, System.Text.Json.JsonElement>.Empty, new Dictionary<string, object?>
+        WebhookSchemas.Subscription.Render(ImmutableDictionary<string, JsonElement>.Empty, new Dictionary<string, object?>
         {
             ["id"] = subscription.Id,
             ["company_id"] = subscription.CompanyId,
