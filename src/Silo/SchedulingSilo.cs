@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Scheduling.Grains;
 using Scheduling.Grains.Notifications;
 using Scheduling.Grains.Storage;
+using Scheduling.Grains.Webhooks;
 using Scheduling.Runtime.Hosting;
 using Scheduling.Silo.Telemetry;
 
@@ -47,6 +48,7 @@ public static class SchedulingSilo
             }
         });
         builder.Services.AddNotifications(configuration);
+        builder.Services.AddWebhookTargets(configuration);
         builder.AddSchedulingTelemetry();
         return builder;
     }

@@ -150,6 +150,15 @@ public sealed class ApiRequest
 
     public long RequireId(string name) => GetId(name) ?? throw ApiException.InvalidField(name, "is required");
 
+    /// <summary>
+    /// An id taken from the path (<c>/customfield/{id}</c>). Routes bind it as text so that a malformed id is
+    /// a 400 naming the field rather than an unmatched route (404).
+    /// </summary>
+    public static long PathId(string text, string name = "id") =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0
+            ? id
+            : throw ApiException.InvalidField(name, "must be a positive integer id");
+
     /// <summary>A boolean given as true/false, 0/1, "0"/"1" or "true"/"false".</summary>
     public bool? GetBool(string name)
     {

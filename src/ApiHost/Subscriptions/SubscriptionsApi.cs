@@ -1,7 +1,120 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.Json;
+using Scheduling.ApiHost.Api;
+using Scheduling.Contracts.Errors;
+using Scheduling.Contracts.Records;
+using Scheduling.Contracts.Webhooks;
+using Scheduling.Grains.Webhooks;
+
 namespace Scheduling.ApiHost.Subscriptions;
 
-/// <summary>The Subscriptions endpoints (being built).</summary>
+/// <summary>Webhook subscriptions (reference "Webhooks", SPEC §9).</summary>
 public static class SubscriptionsApi
 {
-    public static IEndpointRouteBuilder MapSubscriptionsApi(this IEndpointRouteBuilder endpoints) => endpoints;
+    public static IEndpointRouteBuilder MapSubscriptionsApi(this IEndpointRouteBuilder endpoints)
+    {
+        var subscribe = endpoints.MapGroup("/api/v2/subscribe");
+        subscribe.MapGet("/", ListAsync);
+        subscribe.MapGet("/{id}", GetAsync);
+        subscribe.MapPost("/", CreateAsync);
+        subscribe.MapPut("/{id}", UpdateAsync);
+        subscribe.MapDelete("/{id}", DeleteAsync);
+        return endpoints;
+    }
+
+    /// <summary>
+    /// Filters of the reference: <c>target_url</c>, <c>active</c>, <c>verification_key</c> (exact), and
+    /// <c>created_at</c> / <c>updated_at</c>: at or after that time, so a client can ask what changed since.
+    /// </summary>
+    private static async Task<IResult> ListAsync(ApiCall call)
+    {
+        var request = call.Request;
+        var page = request.GetPage();
+        var target = NonEmpty(request.GetString("target_url", WebhookSchemas.MaxTargetUrlLength));
+        var active = request.GetBool("active");
+        var key = NonEmpty(request.GetString("verification_key", 128));
+        var createdSince = Since(request, "created_at");
+        var updatedSince = Since(request, "updated_at");
+        var subscriptions = await SubscriptionsOf(call).ListAsync();
+        var shown = subscriptions.Where(s =>
+            (target is null || string.Equals(s.TargetUrl, target.Trim(), StringComparison.Ordinal))
+            && (active is null || s.Active == active)
+            && (key is null || string.Equals(s.VerificationKey, key, StringComparison.Ordinal))
+            && (createdSince is null || s.CreatedAt >= createdSince)
+            && (updatedSince is null || s.UpdatedAt >= updatedSince));
+        return ApiEnvelope.Ok(page.Apply(shown).Select(View).ToList());
+    }
+
+    // The reference answers a single webhook as a one-item list, like the list it is a filter of.
+    private static async Task<IResult> GetAsync(string id, ApiCall call)
+    {
+        var subscriptionId = ApiRequest.PathId(id);
+        var subscription = await SubscriptionsOf(call).GetAsync(subscriptionId) ?? throw new NotFoundException($"webhook {subscriptionId} not found");
+        return ApiEnvelope.Ok(new[] { View(subscription) });
+    }
+
+    private static async Task<IResult> CreateAsync(ApiCall call) =>
+        ApiEnvelope.Ok(View(await SubscriptionsOf(call).CreateAsync(Change(call.Request, create: true))), StatusCodes.Status201Created);
+
+    private static async Task<IResult> UpdateAsync(string id, ApiCall call)
+    {
+        var subscriptionId = ApiRequest.PathId(id);
+        return ApiEnvelope.Ok(View(await SubscriptionsOf(call).UpdateAsync(subscriptionId, Change(call.Request, create: false))));
+    }
+
+    private static async Task<IResult> DeleteAsync(string id, ApiCall call)
+    {
+        await SubscriptionsOf(call).DeleteAsync(ApiRequest.PathId(id));
+        return ApiEnvelope.Ok(new Dictionary<string, object?>());
+    }
+
+    private static IWebhookSubscriptionsGrain SubscriptionsOf(ApiCall call) => call.Grains.GetGrain<IWebhookSubscriptionsGrain>(call.CompanyId);
+
+    private static WebhookSubscriptionChange Change(ApiRequest request, bool create)
+    {
+        var values = WebhookSchemas.Subscription.Bind(request.Fields, create);
+        ImmutableArray<WebhookEventChoice>? events = request.GetElement("events") is { } given ? WebhookEventList.Parse(given) : null;
+        if (create && events is null)
+        {
+            throw ApiException.InvalidField("events", $"at least one event is required: {string.Join(", ", WebhookEvents.Known)} or \"*\" for all");
+        }
+
+        return new WebhookSubscriptionChange(values.GetText("target_url")?.Trim(), events, values.GetBool("active"));
+    }
+
+    private static IReadOnlyDictionary<string, object?> View(WebhookSubscription subscription) =>
+        WebhookSchemas.Subscription.Render(ImmutableDictionary<string, JsonElement>.Empty, new Dictionary<string, object?>
+        {
+            ["id"] = subscription.Id,
+            ["company_id"] = subscription.CompanyId,
+            ["target_url"] = subscription.TargetUrl,
+            ["events"] = subscription.Events.Select(e => new Dictionary<string, object?>
+            {
+                ["id"] = e.Id,
+                ["event"] = e.Event,
+                ["active"] = e.Active ? 1 : 0,
+                ["created_at"] = Iso(e.CreatedAt),
+            }).ToList(),
+            ["active"] = subscription.Active ? 1 : 0,
+            ["verification_key"] = subscription.VerificationKey,
+            ["created_at"] = Iso(subscription.CreatedAt),
+            ["updated_at"] = Iso(subscription.UpdatedAt),
+        });
+
+    private static DateTimeOffset? Since(ApiRequest request, string field)
+    {
+        if (NonEmpty(request.GetString(field, 64)) is not { } text)
+        {
+            return null;
+        }
+
+        return DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var since)
+            ? since
+            : throw new FieldValidationException(field, "must be a date-time, e.g. 2031-03-03T00:00:00Z");
+    }
+
+    private static string? NonEmpty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
+
+    private static string Iso(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

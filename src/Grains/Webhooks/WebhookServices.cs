@@ -1,0 +1,17 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Scheduling.Grains.Webhooks;
+
+/// <summary>Registers what webhook subscriptions and their delivery share: the settings and the target guard.</summary>
+public static class WebhookServices
+{
+    public static IServiceCollection AddWebhookTargets(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.SectionName));
+        services.TryAddSingleton<IHostAddressResolver, DnsHostAddressResolver>();
+        services.TryAddSingleton<WebhookTargetGuard>();
+        return services;
+    }
+}
