@@ -18,8 +18,8 @@ public static class ServiceSchemas
         new("id", FieldKind.Long) { ReadOnly = true },
         new("name", FieldKind.Text) { Required = true, MaxLength = 128 },
         new("company_id", FieldKind.Long) { ReadOnly = true },
-        // Minutes; validated further (multiples of 5) by the service rules.
-        new("duration", FieldKind.Int) { Required = true, Min = 5, Max = 1440, Default = JsonSerializer.SerializeToElement(60) },
+        // Minutes (60 when not given); validated further (multiples of 5) by the service rules.
+        new("duration", FieldKind.Int) { Min = 5, Max = 1440, Default = JsonSerializer.SerializeToElement(60) },
         Text("description", 10_000),
         new("auto_confirm", FieldKind.Bool) { Default = False },
         new("is_subservice", FieldKind.Bool) { Default = False },

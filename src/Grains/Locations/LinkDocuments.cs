@@ -47,10 +47,9 @@ public static class LinkDocuments
         {
             var path = $"{field}.{property.Name}";
             var key = property.Name.Trim();
-            var set = InnerSet(property.Value, path, inner);
             if (string.Equals(key, AllKey, StringComparison.OrdinalIgnoreCase) || key == "0")
             {
-                forAll = set;
+                forAll = InnerSet(property.Value, path, inner);
             }
             else if (DocumentFields.TryId(key, out var id) && outer.Ids.Contains(id))
             {
@@ -59,7 +58,7 @@ public static class LinkDocuments
                     named.Add(id);
                 }
 
-                specific[id] = set;
+                specific[id] = InnerSet(property.Value, path, inner);
             }
             else
             {
