@@ -27,6 +27,10 @@ public static class CatalogPhotoRequests
         return ApiEnvelope.Ok(null);
     }
 
+    /// <summary>After a PUT that set the photo field to another URL: the upload it replaced is deleted.</summary>
+    public static Task DeleteReplacedUploadAsync(HttpContext context, ApiCall call, CatalogPhoto? before, CatalogPhoto? after) =>
+        before is not null && before != after ? DeleteUploadAsync(context, call, before) : Task.CompletedTask;
+
     /// <summary>Deletes an entity's upload when the entity goes (or the photo is replaced or removed).</summary>
     public static async Task DeleteUploadAsync(HttpContext context, ApiCall call, CatalogPhoto? photo)
     {

@@ -105,7 +105,7 @@ public static class EmployeesApi
         return await RespondAsync(call, created);
     }
 
-    private static async Task<IResult> UpdateAsync(string id, ApiCall call)
+    private static async Task<IResult> UpdateAsync(string id, ApiCall call, HttpContext context)
     {
         var employee = await LoadAsync(call, CatalogIds.Parse(id));
         var changes = EmployeeSchemas.Employee.Bind(call.Request.Fields, create: false);
@@ -139,6 +139,8 @@ public static class EmployeesApi
         {
             await ReleaseNicknameAsync(call, employee.Nickname, employee.Id);
         }
+
+        await CatalogPhotoRequests.DeleteReplacedUploadAsync(context, call, employee.Photo, updated.Photo);
 
         await applyLinks();
         return await RespondAsync(call, updated);

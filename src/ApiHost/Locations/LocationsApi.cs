@@ -81,12 +81,13 @@ public static class LocationsApi
         return await RespondAsync(call, id);
     }
 
-    private static async Task<IResult> UpdateAsync(string id, ApiCall call)
+    private static async Task<IResult> UpdateAsync(string id, ApiCall call, HttpContext context)
     {
         var location = await LoadAsync(call, CatalogIds.Parse(id));
         var changes = Validate(LocationSchemas.Location.Bind(call.Request.Fields, create: false));
         var applyLinks = await PrepareLinksAsync(call, location.Id);
-        await call.Grains.GetGrain<ILocationGrain>(location.Id).UpdateAsync(changes);
+        var updated = await call.Grains.GetGrain<ILocationGrain>(location.Id).UpdateAsync(changes);
+        await CatalogPhotoRequests.DeleteReplacedUploadAsync(context, call, location.Photo, updated.Photo);
         await applyLinks();
         return await RespondAsync(call, location.Id);
     }

@@ -81,13 +81,14 @@ public static class ServicesApi
         return ApiEnvelope.Ok(await ViewAsync(call, created));
     }
 
-    private static async Task<IResult> UpdateAsync(string id, ApiCall call)
+    private static async Task<IResult> UpdateAsync(string id, ApiCall call, HttpContext context)
     {
         var service = await LoadAsync(call, CatalogIds.Parse(id));
         var changes = ServiceRules.Normalize(ServiceSchemas.Service.Bind(call.Request.Fields, create: false), call.Request.Fields, service.Values);
         await CheckSubServicesAsync(call, changes, service.Id);
         var applyLinks = await PrepareLinksAsync(call, service.Id);
         var updated = await call.Grains.GetGrain<IServiceGrain>(service.Id).UpdateAsync(changes);
+        await CatalogPhotoRequests.DeleteReplacedUploadAsync(context, call, service.Photo, updated.Photo);
         await applyLinks();
         return ApiEnvelope.Ok(await ViewAsync(call, updated));
     }

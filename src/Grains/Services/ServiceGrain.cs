@@ -94,14 +94,16 @@ public sealed class ServiceGrain([PersistentState("service")] IPersistentState<S
         }
     }
 
-    private ServiceSnapshot Snapshot()
+    private ServiceSnapshot Snapshot() => _snapshot ??= Build();
+
+    private ServiceSnapshot Build()
     {
         var values = State.Values;
         int Int(string name) => values.GetInt(name) ?? Default(name).GetInt32();
         bool Bool(string name) => values.GetBool(name) ?? Default(name).GetBoolean();
         decimal Amount(string name) => values.GetDecimal(name) ?? Default(name).GetDecimal();
 
-        return _snapshot ??= new ServiceSnapshot
+        return new ServiceSnapshot
         {
             Id = this.GetPrimaryKeyLong(),
             CompanyId = State.CompanyId,

@@ -40,6 +40,9 @@ public abstract class CatalogLinksApiTests<TStorage>(TStorage storage) : ApiTest
         Assert.All(all.Links().Values, services => Assert.Equal([$"{s1}", $"{s2}", $"{s3}"], services));
         Assert.Equal(3, all.Links().Count);
         Assert.Equal([id], (await tenant.GetAsync("/api/v2/location?has_links=1")).Ids());
+        Assert.Equal(3, Assert.Single((await tenant.GetAsync("/api/v2/location?include_links=1")).Data.EnumerateArray()).Links().Count);
+        Assert.False(Assert.Single((await tenant.GetAsync("/api/v2/location")).Data.EnumerateArray()).TryGetProperty("links", out _));
+        Assert.Equal(3, Assert.Single((await tenant.GetAsync($"/api/v2/service?id={s1}&include_links=1")).Data.EnumerateArray()).Links().Count);
     }
 
     [Fact]

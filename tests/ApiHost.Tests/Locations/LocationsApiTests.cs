@@ -208,6 +208,45 @@ public abstract class LocationsApiTests<TStorage>(TStorage storage) : ApiTestBas
     }
 
     [Fact]
+    public async Task SettingThePhotoFieldToAnotherUrlDeletesTheUploadedImage()
+    {
+        var tenant = await SignUpAsync();
+        var id = await tenant.CreateLocationAsync();
+        var uploaded = (await tenant.UploadAsync($"/api/v2/location/uploadPhoto?location={id}", CatalogTestData.Png)).Data.GetProperty("file_location").GetString()!;
+
+        var updated = await tenant.PutJsonAsync($"/api/v2/location/{id}", new { photo = "https://cdn.example.test/front.jpg" });
+
+        Assert.Equal("https://cdn.example.test/front.jpg", updated.Data[0].GetProperty("photo").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await Anonymous.GetAsync(uploaded)).StatusCode);
+        var removed = await tenant.PostJsonAsync($"/api/v2/location/removePhoto?location={id}", new { file_name = "https://cdn.example.test/front.jpg" });
+        Assert.Equal(0, removed.StatusCode);
+        Assert.Equal(string.Empty, (await tenant.GetAsync($"/api/v2/location/{id}")).Data[0].GetProperty("photo").GetString());
+    }
+
+    [Fact]
+    public async Task AParentSessionManagesItsSubAccountsLocationsApart()
+    {
+        var parent = await SignUpAsync("parent");
+        var child = await parent.PostJsonAsync("/api/v2/account", new
+        {
+            company_name = "Child",
+            nick_name = $"child-{Guid.NewGuid():N}"[..20],
+            email = $"child-{Guid.NewGuid():N}@example.test",
+            password = "correct horse battery",
+        });
+        var childId = child.Data.GetProperty("company_id").GetInt64();
+
+        var created = await parent.PostJsonAsync("/api/v2/location", new { company_id = childId, name = "Child branch" });
+        var id = created.Data[0].GetProperty("id").GetInt64();
+
+        Assert.Equal(childId, created.Data[0].GetProperty("company_id").GetInt64());
+        Assert.Equal([id], (await parent.GetAsync($"/api/v2/location?company_id={childId}")).Ids());
+        Assert.Empty((await parent.GetAsync("/api/v2/location")).Data.EnumerateArray());
+        var fromParent = await parent.GetAsync($"/api/v2/location/{id}");
+        Assert.Equal((404, 7), (fromParent.HttpStatus, fromParent.StatusCode));
+    }
+
+    [Fact]
     public async Task PhotoRequestsWithoutALocationOrAnImageAreRefusedNamingTheField()
     {
         var tenant = await SignUpAsync();
