@@ -178,6 +178,8 @@ public static class ServicesApi
         {
             ["id"] = service.Id,
             ["company_id"] = service.CompanyId,
+            // From the typed entries, not the stored JSON: PostgreSQL's jsonb does not keep key order.
+            [ServiceSchedules.Field] = ServiceSchedules.Render(service.Schedule),
         };
         if (locations is not null)
         {
