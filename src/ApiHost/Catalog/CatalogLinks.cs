@@ -11,7 +11,9 @@ namespace Scheduling.ApiHost.Catalog;
 /// <summary>
 /// Links between locations, employees and services, given from any side (a location's, employee's or
 /// service's <c>links</c>, or assignServices) and always applied to the locations, which own them
-/// (DESIGN §4). Documents are read against the account's catalog first, so a bad id changes nothing.
+/// (DESIGN §4). Each <c>For...</c> method reads and checks a document against the account's catalog
+/// at once and returns the action that applies it, so a request validates everything before it
+/// creates or changes anything, and a bad id changes nothing.
 /// </summary>
 public sealed class CatalogLinks
 {
@@ -36,6 +38,15 @@ public sealed class CatalogLinks
         new LinkLevel("location", await call.Account.GetCatalogAsync(CatalogKind.Location)),
         new LinkLevel("employee", await call.Account.GetCatalogAsync(CatalogKind.Employee)),
         new LinkLevel("service", await call.Account.GetCatalogAsync(CatalogKind.Service)));
+
+    /// <summary>
+    /// Reads the request's <c>links</c> field, if it has one (null or "" mean none), with
+    /// <paramref name="read"/>; returns the action that applies it.
+    /// </summary>
+    public static async Task<Func<Task>> PrepareAsync(ApiCall call, Func<CatalogLinks, JsonElement, Func<Task>> read) =>
+        call.Request.GetElement("links") is { } document && !(document.ValueKind == JsonValueKind.String && document.GetString()!.Trim().Length == 0)
+            ? read(await LoadAsync(call), document)
+            : () => Task.CompletedTask;
 
     /// <summary>The links fields of assignServices: the request's fields keyed by an id, "0" or "all", as one document.</summary>
     public static JsonElement AssignmentDocument(ApiRequest request, string example)
@@ -76,7 +87,7 @@ public sealed class CatalogLinks
 
     /// <summary>Every location of the account with its links, for rendering links from the employee's or service's side.</summary>
     public static async Task<IReadOnlyList<LocationSnapshot>> LocationsAsync(ApiCall call) =>
-        [.. (await CatalogIds.LoadAsync(call, CatalogKind.Location, id => call.Grains.GetGrain<ILocationGrain>(id).GetAsync())).Select(l => l.Item)];
+        [.. (await AccountCatalog.LoadAsync(call, CatalogKind.Location, id => call.Grains.GetGrain<ILocationGrain>(id).GetAsync())).Select(l => l.Item)];
 
     /// <summary>A location's links as the reference writes them: {"EMPLOYEE_ID": {"SERVICE_ID": 1}}.</summary>
     public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> OfLocation(LocationSnapshot location) =>

@@ -37,7 +37,7 @@ public static class EmployeesApi
         employees.MapPost("/assignServices", AssignServicesAsync);
         employees.MapPost("/uploadPhoto", UploadPhotoAsync);
         employees.MapPost("/removePhoto", RemovePhotoAsync);
-        employees.MapPost("/updateOrder", (ApiCall call) => CatalogIds.ReorderAsync(call, CatalogKind.Employee, "employee"));
+        employees.MapPost("/updateOrder", (ApiCall call) => AccountCatalog.ReorderAsync(call, CatalogKind.Employee, "employee"));
         employees.MapGet("/checknickname/{nickname}", CheckNicknameAsync);
         return endpoints;
     }
@@ -63,7 +63,7 @@ public static class EmployeesApi
         var onlyActive = statuses is not { Length: > 0 } && request.GetString("status", 16) is not { Length: > 0 };
         var includeLinks = request.GetBool("include_links") ?? false;
         var page = request.GetPage();
-        var employees = await CatalogIds.LoadAsync(call, CatalogKind.Employee, e => call.Grains.GetGrain<ICalendarGrain>(e).GetAsync());
+        var employees = await AccountCatalog.LoadAsync(call, CatalogKind.Employee, e => call.Grains.GetGrain<ICalendarGrain>(e).GetAsync());
         var locations = includeLinks ? await CatalogLinks.LocationsAsync(call) : null;
         var rows = employees
             .Where(e => (id is null || e.Item.Id == id) && (!onlyActive || e.Item.Active))
@@ -72,14 +72,14 @@ public static class EmployeesApi
     }
 
     private static async Task<IResult> GetAsync(string id, ApiCall call) =>
-        await RespondAsync(call, await LoadAsync(call, CatalogIds.Parse(id)));
+        await RespondAsync(call, await LoadAsync(call, AccountCatalog.ParseId(id)));
 
     private static async Task<IResult> CreateAsync(ApiCall call, IIdGenerator ids)
     {
         var values = EmployeeSchemas.Employee.Bind(call.Request.Fields, create: true);
         var password = Password(call.Request);
         var account = await call.Account.GetAsync() ?? throw new NotFoundException($"no account {call.CompanyId}");
-        var others = await CatalogIds.LoadAsync(call, CatalogKind.Employee, e => call.Grains.GetGrain<ICalendarGrain>(e).GetAsync());
+        var others = await AccountCatalog.LoadAsync(call, CatalogKind.Employee, e => call.Grains.GetGrain<ICalendarGrain>(e).GetAsync());
         CheckEmailUnique(values, others.Select(o => o.Item), self: null);
         if (values.GetBool("status") ?? true)
         {
@@ -87,7 +87,7 @@ public static class EmployeesApi
         }
 
         var id = await ids.NextIdAsync();
-        var applyLinks = await PrepareLinksAsync(call, id);
+        var applyLinks = await CatalogLinks.PrepareAsync(call, (links, document) => links.ForEmployee(id, document, "links"));
         var nickname = values.GetText("nickname") is { Length: > 0 } nick ? await ClaimNicknameAsync(call, nick, id) : null;
         EmployeeSnapshot created;
         try
@@ -107,10 +107,10 @@ public static class EmployeesApi
 
     private static async Task<IResult> UpdateAsync(string id, ApiCall call, HttpContext context)
     {
-        var employee = await LoadAsync(call, CatalogIds.Parse(id));
+        var employee = await LoadAsync(call, AccountCatalog.ParseId(id));
         var changes = EmployeeSchemas.Employee.Bind(call.Request.Fields, create: false);
         var password = Password(call.Request);
-        var others = (await CatalogIds.LoadAsync(call, CatalogKind.Employee, e => call.Grains.GetGrain<ICalendarGrain>(e).GetAsync()))
+        var others = (await AccountCatalog.LoadAsync(call, CatalogKind.Employee, e => call.Grains.GetGrain<ICalendarGrain>(e).GetAsync()))
             .Select(o => o.Item).Where(o => o.Id != employee.Id).ToList();
         CheckEmailUnique(changes, others, employee.Id);
         if (!employee.Active && changes.GetBool("status") == true)
@@ -119,7 +119,7 @@ public static class EmployeesApi
             CheckProviderLimit(account, others.Count(o => o.Active));
         }
 
-        var applyLinks = await PrepareLinksAsync(call, employee.Id);
+        var applyLinks = await CatalogLinks.PrepareAsync(call, (links, document) => links.ForEmployee(employee.Id, document, "links"));
         var newNickname = changes.GetText("nickname") is { } nick && !string.Equals(nick, employee.Nickname ?? string.Empty, StringComparison.OrdinalIgnoreCase)
             ? nick
             : null;
@@ -148,7 +148,7 @@ public static class EmployeesApi
 
     private static async Task<IResult> DeleteAsync(string id, ApiCall call, HttpContext context)
     {
-        var employee = await LoadAsync(call, CatalogIds.Parse(id));
+        var employee = await LoadAsync(call, AccountCatalog.ParseId(id));
         await call.Account.RemoveCatalogEntryAsync(CatalogKind.Employee, employee.Id);
         var locations = await call.Account.GetCatalogAsync(CatalogKind.Location);
         await Task.WhenAll(locations.Select(l => call.Grains.GetGrain<ILocationGrain>(l).SetEmployeeServicesAsync([new LocationLink(employee.Id, [])])));
@@ -161,7 +161,7 @@ public static class EmployeesApi
     /// <summary>PUT /employee/{id}/assignAvailability: replaces the employee's working hours and out-of-office periods (SPEC §5).</summary>
     private static async Task<IResult> AssignAvailabilityAsync(string id, ApiCall call)
     {
-        var employee = await LoadAsync(call, CatalogIds.Parse(id));
+        var employee = await LoadAsync(call, AccountCatalog.ParseId(id));
         var document = call.Request.GetElement(AvailabilityFormat.Field) ?? throw ApiException.InvalidField(AvailabilityFormat.Field, "is required");
         var locations = (await call.Account.GetCatalogAsync(CatalogKind.Location)).ToHashSet();
         var assignments = AvailabilityFormat.Parse(document, locations.Contains);
@@ -171,7 +171,7 @@ public static class EmployeesApi
 
     private static async Task<IResult> AvailabilityTimeAsync(string id, ApiCall call)
     {
-        var employee = await LoadAsync(call, CatalogIds.Parse(id));
+        var employee = await LoadAsync(call, AccountCatalog.ParseId(id));
         var assignments = await call.Grains.GetGrain<ICalendarGrain>(employee.Id).GetAvailabilityAsync();
         return ApiEnvelope.Ok(new Dictionary<string, object> { [AvailabilityFormat.Field] = AvailabilityFormat.Render(assignments) });
     }
@@ -222,15 +222,10 @@ public static class EmployeesApi
         return ApiEnvelope.Ok(new Dictionary<string, object> { ["nickname"] = name, ["available"] = owner is null });
     }
 
-    private static async Task<Func<Task>> PrepareLinksAsync(ApiCall call, long employeeId) =>
-        call.Request.GetElement("links") is { } document
-            ? (await CatalogLinks.LoadAsync(call)).ForEmployee(employeeId, document, "links")
-            : () => Task.CompletedTask;
-
     // Single employees carry their links; the reference answers them as a one-element list.
     private static async Task<IResult> RespondAsync(ApiCall call, EmployeeSnapshot employee)
     {
-        var ord = await CatalogIds.OrdAsync(call, CatalogKind.Employee, employee.Id);
+        var ord = await AccountCatalog.OrdAsync(call, CatalogKind.Employee, employee.Id);
         return ApiEnvelope.Ok(new[] { Render(employee, ord, await CatalogLinks.LocationsAsync(call)) });
     }
 

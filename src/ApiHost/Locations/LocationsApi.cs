@@ -31,7 +31,7 @@ public static class LocationsApi
         locations.MapPost("/assignServices", AssignServicesAsync);
         locations.MapPost("/uploadPhoto", UploadPhotoAsync);
         locations.MapPost("/removePhoto", RemovePhotoAsync);
-        locations.MapPost("/updateOrder", (ApiCall call) => CatalogIds.ReorderAsync(call, CatalogKind.Location, "location"));
+        locations.MapPost("/updateOrder", (ApiCall call) => AccountCatalog.ReorderAsync(call, CatalogKind.Location, "location"));
         return endpoints;
     }
 
@@ -49,7 +49,7 @@ public static class LocationsApi
         var hasLinks = request.GetBool("has_links");
         var includeLinks = request.GetBool("include_links") ?? false;
         var page = request.GetPage();
-        var locations = await CatalogIds.LoadAsync(call, CatalogKind.Location, l => call.Grains.GetGrain<ILocationGrain>(l).GetAsync());
+        var locations = await AccountCatalog.LoadAsync(call, CatalogKind.Location, l => call.Grains.GetGrain<ILocationGrain>(l).GetAsync());
         var rows = locations
             .Where(l => (id is null || l.Item.Id == id) && (hasLinks is not { } has || has == !l.Item.Links.IsEmpty))
             .Where(l => filter.Matches(ViewValues(l.Item, l.Ord)));
@@ -59,8 +59,8 @@ public static class LocationsApi
     // The reference answers single locations as a one-element list.
     private static async Task<IResult> GetAsync(string id, ApiCall call)
     {
-        var location = await LoadAsync(call, CatalogIds.Parse(id));
-        return ApiEnvelope.Ok(new[] { Render(location, await CatalogIds.OrdAsync(call, CatalogKind.Location, location.Id), links: true) });
+        var location = await LoadAsync(call, AccountCatalog.ParseId(id));
+        return ApiEnvelope.Ok(new[] { Render(location, await AccountCatalog.OrdAsync(call, CatalogKind.Location, location.Id), links: true) });
     }
 
     private static async Task<IResult> CreateAsync(ApiCall call, IIdGenerator ids)
@@ -74,7 +74,7 @@ public static class LocationsApi
         }
 
         var id = await ids.NextIdAsync();
-        var applyLinks = await PrepareLinksAsync(call, id);
+        var applyLinks = await CatalogLinks.PrepareAsync(call, (links, document) => links.ForLocation(id, document, "links"));
         await call.Grains.GetGrain<ILocationGrain>(id).CreateAsync(call.CompanyId, values);
         await call.Account.AddCatalogEntryAsync(CatalogKind.Location, id);
         await applyLinks();
@@ -83,9 +83,9 @@ public static class LocationsApi
 
     private static async Task<IResult> UpdateAsync(string id, ApiCall call, HttpContext context)
     {
-        var location = await LoadAsync(call, CatalogIds.Parse(id));
+        var location = await LoadAsync(call, AccountCatalog.ParseId(id));
         var changes = Validate(LocationSchemas.Location.Bind(call.Request.Fields, create: false));
-        var applyLinks = await PrepareLinksAsync(call, location.Id);
+        var applyLinks = await CatalogLinks.PrepareAsync(call, (links, document) => links.ForLocation(location.Id, document, "links"));
         var updated = await call.Grains.GetGrain<ILocationGrain>(location.Id).UpdateAsync(changes);
         await CatalogPhotoRequests.DeleteReplacedUploadAsync(context, call, location.Photo, updated.Photo);
         await applyLinks();
@@ -94,7 +94,7 @@ public static class LocationsApi
 
     private static async Task<IResult> DeleteAsync(string id, ApiCall call, HttpContext context)
     {
-        var location = await LoadAsync(call, CatalogIds.Parse(id));
+        var location = await LoadAsync(call, AccountCatalog.ParseId(id));
         await call.Account.RemoveCatalogEntryAsync(CatalogKind.Location, location.Id);
         var employees = await call.Account.GetCatalogAsync(CatalogKind.Employee);
         await Task.WhenAll(employees.Select(e => call.Grains.GetGrain<ICalendarGrain>(e).RemoveLocationAsync(location.Id)));
@@ -124,16 +124,11 @@ public static class LocationsApi
         return await CatalogPhotoRequests.RemoveAsync(context, call, call.Grains.GetGrain<ILocationGrain>(location.Id).RemovePhotoAsync);
     }
 
-    private static async Task<Func<Task>> PrepareLinksAsync(ApiCall call, long locationId) =>
-        call.Request.GetElement("links") is { } document
-            ? (await CatalogLinks.LoadAsync(call)).ForLocation(locationId, document, "links")
-            : () => Task.CompletedTask;
-
     // POST and PUT answer with the saved location, as a one-element list like the reference.
     private static async Task<IResult> RespondAsync(ApiCall call, long id)
     {
         var location = await LoadAsync(call, id);
-        return ApiEnvelope.Ok(new[] { Render(location, await CatalogIds.OrdAsync(call, CatalogKind.Location, id), links: true) });
+        return ApiEnvelope.Ok(new[] { Render(location, await AccountCatalog.OrdAsync(call, CatalogKind.Location, id), links: true) });
     }
 
     private static ImmutableDictionary<string, JsonElement> Validate(ImmutableDictionary<string, JsonElement> values)

@@ -32,7 +32,7 @@ public static class ServicesApi
         services.MapDelete("/{id}", DeleteAsync);
         services.MapPost("/uploadPhoto", UploadPhotoAsync);
         services.MapPost("/removePhoto", RemovePhotoAsync);
-        services.MapPost("/updateOrder", (ApiCall call) => CatalogIds.ReorderAsync(call, CatalogKind.Service, "service"));
+        services.MapPost("/updateOrder", (ApiCall call) => AccountCatalog.ReorderAsync(call, CatalogKind.Service, "service"));
         return endpoints;
     }
 
@@ -55,7 +55,7 @@ public static class ServicesApi
         var includeLinks = request.GetBool("include_links") ?? false;
         var page = request.GetPage();
         DateOnly? today = request.GetBool("active_services") == true ? await TodayAsync(call, time) : null;
-        var services = await CatalogIds.LoadAsync(call, CatalogKind.Service, s => call.Grains.GetGrain<IServiceGrain>(s).GetAsync());
+        var services = await AccountCatalog.LoadAsync(call, CatalogKind.Service, s => call.Grains.GetGrain<IServiceGrain>(s).GetAsync());
         var locations = includeLinks ? await CatalogLinks.LocationsAsync(call) : null;
         var rows = services
             .Where(s => (id is null || s.Item.Id == id)
@@ -67,14 +67,14 @@ public static class ServicesApi
 
     // The reference answers GET /service/{id} as a one-element list (and POST/PUT as the object).
     private static async Task<IResult> GetAsync(string id, ApiCall call) =>
-        ApiEnvelope.Ok(new[] { await ViewAsync(call, await LoadAsync(call, CatalogIds.Parse(id))) });
+        ApiEnvelope.Ok(new[] { await ViewAsync(call, await LoadAsync(call, AccountCatalog.ParseId(id))) });
 
     private static async Task<IResult> CreateAsync(ApiCall call, IIdGenerator ids)
     {
         var id = await ids.NextIdAsync();
         var values = ServiceRules.Normalize(ServiceSchemas.Service.Bind(call.Request.Fields, create: true), call.Request.Fields, ImmutableDictionary<string, JsonElement>.Empty);
         await CheckSubServicesAsync(call, values, id);
-        var applyLinks = await PrepareLinksAsync(call, id);
+        var applyLinks = await CatalogLinks.PrepareAsync(call, (links, document) => links.ForService(id, document, "links"));
         var created = await call.Grains.GetGrain<IServiceGrain>(id).CreateAsync(call.CompanyId, values);
         await call.Account.AddCatalogEntryAsync(CatalogKind.Service, id);
         await applyLinks();
@@ -83,10 +83,10 @@ public static class ServicesApi
 
     private static async Task<IResult> UpdateAsync(string id, ApiCall call, HttpContext context)
     {
-        var service = await LoadAsync(call, CatalogIds.Parse(id));
+        var service = await LoadAsync(call, AccountCatalog.ParseId(id));
         var changes = ServiceRules.Normalize(ServiceSchemas.Service.Bind(call.Request.Fields, create: false), call.Request.Fields, service.Values);
         await CheckSubServicesAsync(call, changes, service.Id);
-        var applyLinks = await PrepareLinksAsync(call, service.Id);
+        var applyLinks = await CatalogLinks.PrepareAsync(call, (links, document) => links.ForService(service.Id, document, "links"));
         var updated = await call.Grains.GetGrain<IServiceGrain>(service.Id).UpdateAsync(changes);
         await CatalogPhotoRequests.DeleteReplacedUploadAsync(context, call, service.Photo, updated.Photo);
         await applyLinks();
@@ -95,7 +95,7 @@ public static class ServicesApi
 
     private static async Task<IResult> DeleteAsync(string id, ApiCall call, HttpContext context)
     {
-        var service = await LoadAsync(call, CatalogIds.Parse(id));
+        var service = await LoadAsync(call, AccountCatalog.ParseId(id));
         await call.Account.RemoveCatalogEntryAsync(CatalogKind.Service, service.Id);
         var locations = await call.Account.GetCatalogAsync(CatalogKind.Location);
         await Task.WhenAll(locations.Select(l => call.Grains.GetGrain<ILocationGrain>(l).RemoveServiceAsync(service.Id)));
@@ -149,11 +149,6 @@ public static class ServicesApi
         }
     }
 
-    private static async Task<Func<Task>> PrepareLinksAsync(ApiCall call, long serviceId) =>
-        call.Request.GetElement("links") is { } document
-            ? (await CatalogLinks.LoadAsync(call)).ForService(serviceId, document, "links")
-            : () => Task.CompletedTask;
-
     private static async Task<DateOnly> TodayAsync(ApiCall call, TimeProvider time)
     {
         var account = await call.Account.GetAsync() ?? throw new NotFoundException($"no account {call.CompanyId}");
@@ -165,7 +160,7 @@ public static class ServicesApi
 
     // Single services carry their links.
     private static async Task<IReadOnlyDictionary<string, object?>> ViewAsync(ApiCall call, ServiceSnapshot service) =>
-        Render(service, await CatalogIds.OrdAsync(call, CatalogKind.Service, service.Id), await CatalogLinks.LocationsAsync(call));
+        Render(service, await AccountCatalog.OrdAsync(call, CatalogKind.Service, service.Id), await CatalogLinks.LocationsAsync(call));
 
     private static ImmutableDictionary<string, JsonElement> ViewValues(ServiceSnapshot service, int ord) =>
         service.Values

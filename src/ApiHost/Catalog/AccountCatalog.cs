@@ -9,10 +9,10 @@ using Scheduling.Contracts.Records;
 namespace Scheduling.ApiHost.Catalog;
 
 /// <summary>Ids in paths and the account's ordered catalog of locations, employees and services, as the three areas read them.</summary>
-public static class CatalogIds
+public static class AccountCatalog
 {
     /// <summary>An id from the path: a positive integer, else 400 naming the field.</summary>
-    public static long Parse(string text, string field = "id") =>
+    public static long ParseId(string text, string field = "id") =>
         long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0
             ? id
             : throw ApiException.InvalidField(field, "must be a positive integer id");
