@@ -141,7 +141,6 @@ public static class EmployeesApi
         }
 
         await CatalogPhotoRequests.DeleteReplacedUploadAsync(context, call, employee.Photo, updated.Photo);
-
         await applyLinks();
         return await RespondAsync(call, updated);
     }
