@@ -1,0 +1,59 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Scheduling.Contracts.Catalog;
+using Scheduling.Runtime;
+
+namespace Scheduling.Contracts.Employees;
+
+/// <summary>
+/// An employee's calendar, keyed by employee id: the single writer of that employee's time (DESIGN §4).
+/// It holds the employee's profile and working hours per location (assignAvailability); bookings join it
+/// later, so that one version guards hours and booked time together.
+/// </summary>
+public interface ICalendarGrain : IGrainWithIntegerKey
+{
+    /// <summary>Creates the employee; a password (optional) is kept only as a salted hash.</summary>
+    Task<EmployeeSnapshot> CreateAsync(long companyId, ImmutableDictionary<string, JsonElement> values, string? password);
+
+    /// <summary>The employee, or null when it does not exist (never created, or deleted).</summary>
+    [ReadOnly]
+    Task<EmployeeSnapshot?> GetAsync();
+
+    Task<EmployeeSnapshot> UpdateAsync(ImmutableDictionary<string, JsonElement> changes, string? password);
+
+    /// <summary>Sets the uploaded photo; returns the one it replaces (its media can be deleted).</summary>
+    Task<CatalogPhoto?> SetPhotoAsync(CatalogPhoto photo);
+
+    /// <summary>Removes the photo named <paramref name="fileName"/> (file name or URL); throws NotFoundException when it is not this employee's.</summary>
+    Task<CatalogPhoto> RemovePhotoAsync(string fileName);
+
+    /// <summary>Replaces every availability assignment (working hours and out-of-office periods), already validated.</summary>
+    Task SetAvailabilityAsync(ImmutableArray<AvailabilityAssignment> assignments);
+
+    [ReadOnly]
+    Task<ImmutableArray<AvailabilityAssignment>> GetAvailabilityAsync();
+
+    /// <summary>Drops the assignments at a deleted location.</summary>
+    Task RemoveLocationAsync(long locationId);
+
+    Task DeleteAsync();
+}
+
+/// <summary>An employee's profile as stored (the password hash stays inside the grain).</summary>
+[Immutable]
+public sealed record EmployeeSnapshot(
+    long Id,
+    long CompanyId,
+    DateTimeOffset CreatedAt,
+    ImmutableDictionary<string, JsonElement> Values,
+    CatalogPhoto? Photo,
+    bool CanLogin)
+{
+    /// <summary>Active employees take appointments; inactive ones (receptionists) do not.</summary>
+    public bool Active => Records.FieldValues.GetBool(Values, "status") ?? true;
+
+    public string Email => Records.FieldValues.GetText(Values, "email") ?? string.Empty;
+
+    /// <summary>The employee's nickname, or null when none is set.</summary>
+    public string? Nickname => Records.FieldValues.GetText(Values, "nickname") is { Length: > 0 } nickname ? nickname : null;
+}
