@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Scheduling.Grains;
 using Scheduling.Grains.Storage;
 using Scheduling.Runtime.Hosting;
+using Scheduling.Silo.Hosting;
 using Scheduling.Silo.Telemetry;
 
 namespace Scheduling.Silo;
@@ -46,6 +47,7 @@ public static class SchedulingSilo
             }
         });
         builder.AddSchedulingTelemetry();
+        builder.AddSiloHosting();
         return builder;
     }
 }
