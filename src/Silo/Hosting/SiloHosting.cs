@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -22,6 +23,13 @@ public static class SiloHosting
         where TBuilder : IHostApplicationBuilder
     {
         var configuration = builder.Configuration;
+
+        // Npgsql logs every command at Information, and the workers poll every second: on an idle silo that
+        // would be nearly the whole log. A default beneath every other source, so configuration can undo it.
+        configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = [new("Logging:LogLevel:Npgsql", "Warning")],
+        });
 
         // Host:ShutdownTimeout bounds the whole stop: Kestrel draining, workers finishing their pass,
         // grains deactivating. Keep it below the orchestrator's kill timeout (docker stop_grace_period).
