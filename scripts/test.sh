@@ -69,6 +69,19 @@ ensure_postgres() {
   fi
 }
 
+# The operations tests: docker-compose validates docker-compose.yml (`config` only parses; no Docker
+# engine is needed); nginx and curl run the Docker-free cluster of scripts/cluster-local.sh.
+ensure_docker_compose() {
+  local missing=()
+  command -v docker-compose >/dev/null || missing+=(docker-compose)
+  command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
+  command -v curl >/dev/null || missing+=(curl)
+  if [[ ${#missing[@]} -gt 0 ]]; then
+    log "installing ${missing[*]}"
+    apt_install "${missing[@]}"
+  fi
+}
+
 # ---- private PostgreSQL --------------------------------------------------------------------------
 
 # PostgreSQL refuses to run as root, so as root everything touching the cluster runs as `postgres`.
@@ -194,6 +207,7 @@ main() {
   trap 'exit 143' TERM
 
   ensure_dotnet
+  ensure_docker_compose
   if [[ -n "${SCHEDULING_TEST_POSTGRES:-}" ]]; then
     log "using the PostgreSQL given by SCHEDULING_TEST_POSTGRES"
   else

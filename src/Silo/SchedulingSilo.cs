@@ -6,6 +6,7 @@ using Scheduling.Grains.Notifications;
 using Scheduling.Grains.Storage;
 using Scheduling.Grains.Webhooks;
 using Scheduling.Runtime.Hosting;
+using Scheduling.Silo.Hosting;
 using Scheduling.Silo.Telemetry;
 
 namespace Scheduling.Silo;
@@ -50,6 +51,7 @@ public static class SchedulingSilo
         builder.Services.AddNotifications(configuration);
         builder.Services.AddWebhookTargets(configuration);
         builder.AddSchedulingTelemetry();
+        builder.AddSiloHosting();
         return builder;
     }
 }

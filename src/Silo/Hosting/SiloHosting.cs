@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+using Scheduling.Runtime.Hosting;
+using Scheduling.Runtime.Storage;
+
+namespace Scheduling.Silo.Hosting;
+
+/// <summary>
+/// Process-level settings every silo host shares (the worker and the API hosts): how long a stop may
+/// take, and console logs that carry trace ids.
+/// </summary>
+public static class SiloHosting
+{
+    /// <summary>Configuration section bound to <see cref="HostOptions"/> (e.g. <c>Host:ShutdownTimeout</c>).</summary>
+    public const string HostSectionName = "Host";
+
+    public static TBuilder AddSiloHosting<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        var configuration = builder.Configuration;
+
+        // Npgsql logs every command at Information, and the workers poll every second: on an idle silo that
+        // would be nearly the whole log. A default beneath every other source, so configuration can undo it.
+        configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = [new("Logging:LogLevel:Npgsql", "Warning")],
+        });
+
+        // Host:ShutdownTimeout bounds the whole stop: Kestrel draining, workers finishing their pass,
+        // grains deactivating. Keep it below the orchestrator's kill timeout (docker stop_grace_period).
+        builder.Services.Configure<HostOptions>(configuration.GetSection(HostSectionName));
+
+        // Trace ids reach the console as log scopes; the JSON formatter (Logging:Console:FormatterName=json)
+        // shows scopes only when asked, so it is asked unless configuration says otherwise.
+        builder.Logging.Configure(o => o.ActivityTrackingOptions |=
+            ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
+        // Its timestamps default to ISO 8601 UTC, what log collectors parse without help.
+        builder.Services.Configure<JsonConsoleFormatterOptions>(o =>
+        {
+            o.IncludeScopes = configuration.GetValue("Logging:Console:FormatterOptions:IncludeScopes", true);
+            o.TimestampFormat = configuration["Logging:Console:FormatterOptions:TimestampFormat"] ?? "yyyy-MM-ddTHH:mm:ss.fffZ";
+            o.UseUtcTimestamp = configuration.GetValue("Logging:Console:FormatterOptions:UseUtcTimestamp", true);
+        });
+
+        builder.Services.AddHostedService<SiloLifecycleLog>();
+        return builder;
+    }
+
+    /// <summary>
+    /// One line when the silo is up and one when it starts stopping, so an operator reading the logs sees
+    /// which silo did what. Registered after the runtime, so it stops (and logs) before the workers stop.
+    /// </summary>
+    private sealed class SiloLifecycleLog(
+        IOptions<GrainRuntimeOptions> runtime,
+        IOptions<HostOptions> host,
+        IGrainStorage storage,
+        ISiloControl silo,
+        ILogger<SiloLifecycleLog> logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            logger.LogInformation(
+                "Silo {SiloName} started: storage {StorageProvider}, background workers {WorkersEnabled}",
+                runtime.Value.SiloName, storage.ProviderName, runtime.Value.WorkersEnabled ? "on" : "off");
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken)
+        {
+            logger.LogInformation(
+                "Silo {SiloName} stopping within {ShutdownTimeout}: workers finish their pass, {ActivationCount} activations deactivate",
+                runtime.Value.SiloName, host.Value.ShutdownTimeout, silo.ActivationCount);
+            return Task.CompletedTask;
+        }
+    }
+}

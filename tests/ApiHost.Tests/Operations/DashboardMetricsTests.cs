@@ -1,0 +1,133 @@
+using System.Net.Http.Json;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using Scheduling.ApiHost.Tests.Harness;
+using Scheduling.Runtime;
+using Scheduling.Runtime.Hosting;
+using Scheduling.Silo.Telemetry;
+using Scheduling.TestSupport;
+
+namespace Scheduling.ApiHost.Tests.Operations;
+
+/// <summary>
+/// Every dashboard query must name series the running app really exports: the API host on PostgreSQL,
+/// on Kestrel, with an in-test exporter, is exercised (requests, grain calls, a storage conflict, a
+/// reminder) and its instruments are translated to Prometheus names the way the OTLP receiver does.
+/// </summary>
+public sealed class DashboardMetricsTests
+{
+    /// <summary>Labels Prometheus adds itself: job and instance from the resource, le on histogram buckets.</summary>
+    private static readonly HashSet<string> s_targetLabels = ["job", "instance"];
+
+    [Fact]
+    public async Task EveryDashboardQueryNamesMetricsAndLabelsTheRunningAppExports()
+    {
+        var exported = await ExerciseTheAppAsync();
+
+        var series = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var instrument in exported)
+        {
+            foreach (var name in PrometheusNames.SeriesNames(instrument.Name, instrument.Unit, instrument.Type))
+            {
+                var labels = new HashSet<string>(instrument.AttributeKeys.Select(PrometheusNames.LabelName), StringComparer.Ordinal);
+                labels.UnionWith(s_targetLabels);
+                if (name.EndsWith("_bucket", StringComparison.Ordinal))
+                {
+                    labels.Add("le");
+                }
+
+                series[name] = labels;
+            }
+        }
+
+        var queries = Dashboards.Queries().ToList();
+        Assert.NotEmpty(queries);
+        var problems = new StringBuilder();
+        foreach (var query in queries)
+        {
+            var parsed = PromQuery.Parse(query.Text);
+            if (parsed.Metrics.Count == 0)
+            {
+                problems.AppendLine($"{query.Dashboard}, {query.Where}: names no metric: {query.Text}");
+            }
+
+            foreach (var metric in parsed.Metrics.Where(m => !series.ContainsKey(m)))
+            {
+                problems.AppendLine($"{query.Dashboard}, {query.Where}: '{metric}' is not exported");
+            }
+
+            var known = parsed.Metrics.Where(series.ContainsKey).SelectMany(m => series[m]).ToHashSet(StringComparer.Ordinal);
+            known.UnionWith(s_targetLabels);
+            foreach (var label in parsed.Labels.Where(l => !known.Contains(l)))
+            {
+                problems.AppendLine($"{query.Dashboard}, {query.Where}: label '{label}' is on none of {string.Join(", ", parsed.Metrics)}");
+            }
+        }
+
+        Assert.True(problems.Length == 0, problems.ToString() + "Exported: " + string.Join(", ", series.Keys.Order(StringComparer.Ordinal)));
+    }
+
+    private static async Task<IReadOnlyCollection<ExportedInstrument>> ExerciseTheAppAsync()
+    {
+        var metrics = new ExportedMetrics();
+        await using var database = await PostgresTestDatabase.CreateAsync();
+        await using var factory = new ApiHostFactory(
+            "Postgres",
+            database.ConnectionString,
+            services: services =>
+            {
+                services.AddGrainAssembly(typeof(DashboardProbeGrain).Assembly);
+                services.Configure<SchedulingTelemetryOptions>(o => o.Configure.Add(otel => otel.WithMetrics(m => m.AddReader(metrics.Reader))));
+            },
+            // Reminders fire when the test says so, not when a background pass happens to run.
+            settings: new Dictionary<string, string?> { ["Runtime:WorkersEnabled"] = "false" });
+
+        // Kestrel rather than the in-memory test server, so its connection metrics exist too.
+        factory.UseKestrel(0);
+        factory.StartServer();
+        var client = factory.CreateClient();
+
+        Assert.True((await client.GetAsync("/health/ready")).IsSuccessStatusCode);
+        Assert.True((await client.GetAsync("/api/v2/tz/list")).IsSuccessStatusCode);
+        await client.GetAsync("/api/v2/no/such/endpoint");
+        await client.PostAsync("/api/v2/account", new StringContent("{not json", Encoding.UTF8, "application/json"));
+        var nick = $"dash{Guid.NewGuid():N}"[..20];
+        var signUp = await Envelope.ReadAsync(await client.PostAsJsonAsync("/api/v2/account", new
+        {
+            company_name = "Dashboards", nick_name = nick, email = $"{nick}@example.test", password = "correct horse battery",
+        }));
+        Assert.Equal(0, signUp.StatusCode);
+
+        // Grain calls, a state write, then a write whose version moved on underneath (a storage conflict).
+        var grains = factory.Services.GetRequiredService<IGrainFactory>();
+        var probe = grains.GetGrain<IDashboardProbeGrain>(1);
+        Assert.Equal(1, await probe.IncrementAsync());
+        await using (var connection = new NpgsqlConnection(database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var bump = new NpgsqlCommand("UPDATE grain_state SET version = version + 1 WHERE state_name = 'dashboard-probe'", connection);
+            Assert.Equal(1, await bump.ExecuteNonQueryAsync());
+        }
+
+        await Assert.ThrowsAsync<InconsistentStateException>(probe.IncrementAsync);
+
+        // A reminder tick (reminder lag) and an explicit deactivation.
+        var reminded = grains.GetGrain<IDashboardProbeGrain>(2);
+        await reminded.RemindNowAsync();
+        Assert.Equal(1, await factory.Services.GetRequiredService<ISiloControl>().FireDueRemindersAsync());
+        Assert.Equal(1, await reminded.RemindersReceivedAsync());
+        await reminded.DeactivateAsync();
+
+        // Deactivations finish after the call returns; collect until they are counted.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (metrics.Collect().All(i => i.Name != "scheduling.grain.deactivations") && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        return metrics.Collect();
+    }
+}
