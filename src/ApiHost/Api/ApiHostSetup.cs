@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Scheduling.ApiHost.Accounts;
@@ -29,6 +30,7 @@ public static class ApiHostSetup
         builder.Services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection("RateLimits"));
         builder.Services.AddSingleton<RateLimits>();
         builder.Services.AddApiDocument();
+        builder.Services.Configure<ForwardedHeadersOptions>(o => ConfigureProxies(o, configuration));
         builder.Services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxBodyBytes);
         builder.Services.Configure<FormOptions>(o =>
         {
@@ -40,9 +42,21 @@ public static class ApiHostSetup
 
     public static WebApplication UseSchedulingApi(this WebApplication app)
     {
+        // Behind nginx the client is in X-Forwarded-For; only trusted proxies may say so (per-address rate limits).
+        app.UseForwardedHeaders();
         app.UseMiddleware<RouteTelemetry>();
         app.UseMiddleware<ApiErrorHandling>();
         return app;
+    }
+
+    // Loopback proxies are trusted by default; Proxy:TrustedNetworks (CIDR list) adds others, e.g. the compose network.
+    private static void ConfigureProxies(ForwardedHeadersOptions options, IConfiguration configuration)
+    {
+        options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+        foreach (var network in configuration.GetSection("Proxy:TrustedNetworks").Get<string[]>() ?? [])
+        {
+            options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+        }
     }
 
     /// <summary>Unknown paths under the API answer in the envelope too.</summary>

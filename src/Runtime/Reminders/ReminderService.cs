@@ -97,7 +97,8 @@ internal sealed class ReminderService(
             next = entry.DueAt + (entry.Period * (missed + 1));
         }
 
-        await table.CompleteFiringAsync(entry, next, cancellationToken);
+        // Not cancellable: a tick that ran must be recorded even while the silo stops, or it runs again after the lease.
+        await table.CompleteFiringAsync(entry, next, CancellationToken.None);
         return true;
     }
 }

@@ -71,11 +71,12 @@ internal sealed class StreamDeliveryService(
 
             var streams = claimed
                 .GroupBy(r => (r.Message.StreamNamespace, r.Message.StreamKey))
-                .Select(g => DeliverStreamAsync([.. g.OrderBy(r => r.Sequence)], cancellationToken));
+                .Select(g => DeliverStreamAsync([.. g.OrderBy(r => r.Sequence)]));
             var delivered = (await Task.WhenAll(streams)).SelectMany(d => d).ToList();
             if (delivered.Count > 0)
             {
-                await outbox.CompleteAsync(delivered, time.GetUtcNow(), cancellationToken);
+                // Not cancellable: delivered work must be recorded even while the silo stops, or it goes out again after the lease.
+                await outbox.CompleteAsync(delivered, time.GetUtcNow(), CancellationToken.None);
             }
 
             return claimed.Count;
@@ -87,7 +88,7 @@ internal sealed class StreamDeliveryService(
     }
 
     // Delivers in order; after a failure the rest of the stream waits for the retry, so order holds.
-    private async Task<List<long>> DeliverStreamAsync(OutboxRecord[] records, CancellationToken cancellationToken)
+    private async Task<List<long>> DeliverStreamAsync(OutboxRecord[] records)
     {
         var delivered = new List<long>(records.Length);
         for (var i = 0; i < records.Length; i++)
@@ -105,7 +106,7 @@ internal sealed class StreamDeliveryService(
                     record.Message.EventId, record.Message.StreamNamespace, record.Message.StreamKey, record.Attempts + 1, retryAt);
                 for (var j = i; j < records.Length; j++)
                 {
-                    await outbox.ReleaseAsync(records[j].Sequence, retryAt, j == i ? ex.Message : "waiting for an earlier event of its stream", cancellationToken);
+                    await outbox.ReleaseAsync(records[j].Sequence, retryAt, j == i ? ex.Message : "waiting for an earlier event of its stream", CancellationToken.None);
                 }
 
                 break;
