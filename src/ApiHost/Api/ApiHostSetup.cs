@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Scheduling.ApiHost.Accounts;
+using Scheduling.ApiHost.Demo;
 
 namespace Scheduling.ApiHost.Api;
 
@@ -29,6 +30,8 @@ public static class ApiHostSetup
         builder.Services.AddOptions<AccountOptions>().Bind(configuration.GetSection("Accounts"));
         builder.Services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection("RateLimits"));
         builder.Services.AddSingleton<RateLimits>();
+        builder.Services.AddOptions<DemoOptions>().Bind(configuration.GetSection("Demo"));
+        builder.Services.AddHostedService<DemoAccountSeeder>();
         builder.Services.AddApiDocument();
         builder.Services.Configure<ForwardedHeadersOptions>(o => ConfigureProxies(o, configuration));
         builder.Services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxBodyBytes);

@@ -23,6 +23,7 @@ public sealed class ApiHostFactory(
         // Suites sign up many tenants from one (test) address in a burst; the limit tests set their own.
         builder.UseSetting("RateLimits:AnonymousPerSecond", "100000");
         builder.UseSetting("RateLimits:AnonymousBurst", "100000");
+        builder.UseSetting("Demo:Enabled", "false");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
