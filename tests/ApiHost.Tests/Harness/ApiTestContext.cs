@@ -8,7 +8,7 @@ namespace Scheduling.ApiHost.Tests.Harness;
 /// <summary>Where an API test suite runs: the embedded memory storage or a fresh PostgreSQL database.</summary>
 public abstract class ApiStorage : IAsyncLifetime
 {
-    public abstract ApiHostFactory CreateFactory(Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null);
+    public abstract ApiHostFactory CreateFactory(Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null, IReadOnlyDictionary<string, string?>? settings = null);
 
     public virtual Task InitializeAsync() => Task.CompletedTask;
 
@@ -17,16 +17,16 @@ public abstract class ApiStorage : IAsyncLifetime
 
 public sealed class MemoryApiStorage : ApiStorage
 {
-    public override ApiHostFactory CreateFactory(Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null) =>
-        new("Memory", services: services);
+    public override ApiHostFactory CreateFactory(Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null, IReadOnlyDictionary<string, string?>? settings = null) =>
+        new("Memory", services: services, settings: settings);
 }
 
 public sealed class PostgresApiStorage : ApiStorage
 {
     private PostgresTestDatabase? _database;
 
-    public override ApiHostFactory CreateFactory(Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null) =>
-        new("Postgres", _database?.ConnectionString ?? throw new InvalidOperationException("database not created"), services);
+    public override ApiHostFactory CreateFactory(Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null, IReadOnlyDictionary<string, string?>? settings = null) =>
+        new("Postgres", _database?.ConnectionString ?? throw new InvalidOperationException("database not created"), services, settings);
 
     public override async Task InitializeAsync() => _database = await PostgresTestDatabase.CreateAsync();
 
@@ -62,12 +62,15 @@ public abstract class ApiTestBase<TStorage> : IClassFixture<TStorage>, IAsyncLif
 
     public virtual Task InitializeAsync()
     {
-        Factory = Storage.CreateFactory(ConfigureServices);
+        Factory = Storage.CreateFactory(ConfigureServices, Settings);
         Anonymous = Factory.CreateClient();
         return Task.CompletedTask;
     }
 
     public virtual async Task DisposeAsync() => await Factory.DisposeAsync();
+
+    /// <summary>Configuration for the whole class (e.g. allowing loopback webhook targets).</summary>
+    protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
 
     /// <summary>Override to replace services (a clock, a notifier) for the whole class.</summary>
     protected virtual void ConfigureServices(Microsoft.Extensions.DependencyInjection.IServiceCollection services)
