@@ -50,13 +50,12 @@ public static partial class AccountSettingsApi
     }
 
     /// <summary>The summary plus what the reference adds for "full account data".</summary>
-    private static async Task<IResult> GetAccountInfoAsync(ApiCall call)
+    private static async Task<IResult> GetAccountInfoAsync(ApiCall call, TimeProvider time)
     {
         var account = await LoadAsync(call);
         var data = new Dictionary<string, object?>(AccountViews.Summary(account))
         {
-            // Holidays are their own area (/availability/saveHoliday); this view lists none of them yet.
-            ["holidays"] = Array.Empty<object>(),
+            ["holidays"] = await Holidays.HolidaysApi.AllViewsAsync(call, time),
             ["company_business_hours"] = account.Profile.GetText("business_hours") ?? string.Empty,
         };
         return ApiEnvelope.Ok(data);

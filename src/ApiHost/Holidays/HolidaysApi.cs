@@ -45,6 +45,14 @@ public static class HolidaysApi
         return ApiEnvelope.Ok(page.Apply(shown).Select(h => View(h.Holiday, year)).ToList());
     }
 
+    /// <summary>Every holiday of the call's company as the list shows them (for getAccountInfo), in date order.</summary>
+    public static async Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> AllViewsAsync(ApiCall call, TimeProvider time)
+    {
+        var year = Year(call.Request, time);
+        var holidays = await HolidaysOf(call).ListAsync();
+        return [.. holidays.OrderBy(h => FirstDay(HolidayRule.From(h), year)).ThenBy(h => h.Id).Select(h => View(h, year))];
+    }
+
     private static async Task<IResult> GetAsync(string id, ApiCall call, TimeProvider time)
     {
         var holidayId = ApiRequest.PathId(id);

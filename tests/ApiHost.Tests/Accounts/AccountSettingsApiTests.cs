@@ -28,13 +28,14 @@ public abstract partial class AccountSettingsApiTests<TStorage>(TStorage storage
     {
         var tenant = await SignUpAsync();
         Assert.Equal(0, (await tenant.PostJsonAsync("/api/v2/account/saveBussinessInfo", new { business_hours = "Mon-Fri 9-5" })).StatusCode);
+        Assert.Equal(0, (await tenant.PostJsonAsync("/api/v2/availability/saveHoliday", new { name = "Memorial Day", type = 1, month = 4, day_in_week = 0, day_order = 4 })).StatusCode);
 
         var info = await tenant.GetAsync("/api/v2/account/getAccountInfo");
 
         Assert.Equal(0, info.StatusCode);
         Assert.Equal(tenant.CompanyId, info.Data.GetProperty("company_id").GetInt64());
         Assert.Equal(tenant.Nickname, info.Data.GetProperty("nick_name").GetString());
-        Assert.Equal(JsonValueKind.Array, info.Data.GetProperty("holidays").ValueKind);
+        Assert.Equal("Memorial Day", Assert.Single(info.Data.GetProperty("holidays").EnumerateArray()).GetProperty("name").GetString());
         Assert.Equal("Mon-Fri 9-5", info.Data.GetProperty("business_hours").GetString());
         Assert.Equal("Mon-Fri 9-5", info.Data.GetProperty("company_business_hours").GetString());
         Assert.False(info.Data.TryGetProperty("password", out _));
