@@ -1,89 +1,27 @@
+using Scheduling.Contracts.Employees;
+
 namespace Scheduling.Grains.Availability;
 
-/// <summary>Set operations on sorted minute ranges of one day.</summary>
+/// <summary>Intersection of sorted minute ranges of one day (working hours with a service's windows).</summary>
 public static class Ranges
 {
-    public static List<MinuteRange> Merge(List<MinuteRange> ranges)
+    public static List<TimeOfDayRange> Intersect(IReadOnlyList<TimeOfDayRange> ranges, IReadOnlyList<TimeOfDayRange> windows)
     {
-        if (ranges.Count <= 1)
-        {
-            return ranges.Where(r => !r.IsEmpty).ToList();
-        }
-
-        ranges.Sort((a, b) => a.Start.CompareTo(b.Start));
-        var merged = new List<MinuteRange>(ranges.Count);
-        foreach (var range in ranges)
-        {
-            if (range.IsEmpty)
-            {
-                continue;
-            }
-
-            if (merged.Count > 0 && range.Start <= merged[^1].End)
-            {
-                merged[^1] = merged[^1] with { End = Math.Max(merged[^1].End, range.End) };
-            }
-            else
-            {
-                merged.Add(range);
-            }
-        }
-
-        return merged;
-    }
-
-    public static List<MinuteRange> Subtract(List<MinuteRange> ranges, IEnumerable<MinuteRange> cuts)
-    {
-        var result = ranges;
-        foreach (var cut in cuts)
-        {
-            if (cut.IsEmpty)
-            {
-                continue;
-            }
-
-            var next = new List<MinuteRange>(result.Count + 1);
-            foreach (var range in result)
-            {
-                if (cut.End <= range.Start || cut.Start >= range.End)
-                {
-                    next.Add(range);
-                    continue;
-                }
-
-                if (cut.Start > range.Start)
-                {
-                    next.Add(new MinuteRange(range.Start, cut.Start));
-                }
-
-                if (cut.End < range.End)
-                {
-                    next.Add(new MinuteRange(cut.End, range.End));
-                }
-            }
-
-            result = next;
-        }
-
-        return result;
-    }
-
-    public static List<MinuteRange> Intersect(List<MinuteRange> ranges, IReadOnlyList<MinuteRange> windows)
-    {
-        var result = new List<MinuteRange>();
+        var result = new List<TimeOfDayRange>();
         foreach (var range in ranges)
         {
             foreach (var window in windows)
             {
-                var start = Math.Max(range.Start, window.Start);
-                var end = Math.Min(range.End, window.End);
+                var start = Math.Max(range.StartMinute, window.StartMinute);
+                var end = Math.Min(range.EndMinute, window.EndMinute);
                 if (end > start)
                 {
-                    result.Add(new MinuteRange(start, end));
+                    result.Add(new TimeOfDayRange(start, end));
                 }
             }
         }
 
-        return Merge(result);
+        result.Sort((a, b) => a.StartMinute.CompareTo(b.StartMinute));
+        return result;
     }
 }

@@ -1,19 +1,22 @@
 using NodaTime;
+using Scheduling.Contracts.Employees;
 using Scheduling.Grains.TimeZones;
 
 namespace Scheduling.Grains.Availability;
 
 /// <summary>Everything one employee's slots for one service depend on, at one location.</summary>
 /// <param name="Zone">The location's time zone (else the account's): working hours are local to it.</param>
-/// <param name="ServiceWindows">The service's own windows on a date (set_schedule), null when it has none;
-/// an empty list means the service is not offered that day (inactive, outside active_from/until).</param>
+/// <param name="WorkingHours">The employee's working ranges at the location on a local date, sorted
+/// (the catalog's <c>WorkingHours.On</c>: date intervals over weekly hours, out of office removed).</param>
+/// <param name="ServiceWindows">Where the service may be booked on a date: the whole day, its schedule windows
+/// (set_schedule), or nothing when it is inactive then (<c>ServiceSnapshot.WindowsOn</c>).</param>
 /// <param name="IsHoliday">Whether an enabled account holiday covers the date.</param>
 /// <param name="Booked">The employee's occupying appointments, sorted by start (any location: one person).</param>
 public sealed record SlotQuery(
     DateTimeZone Zone,
-    WorkingHours Hours,
+    Func<LocalDate, IReadOnlyList<TimeOfDayRange>> WorkingHours,
     SlotRules Rules,
-    Func<LocalDate, IReadOnlyList<MinuteRange>?> ServiceWindows,
+    Func<LocalDate, IReadOnlyList<TimeOfDayRange>> ServiceWindows,
     Func<LocalDate, bool> IsHoliday,
     IReadOnlyList<BookedInterval> Booked,
     Instant Now);
@@ -70,17 +73,12 @@ public static class SlotFinder
         }
 
         var windows = query.ServiceWindows(date);
-        if (windows is { Count: 0 })
+        if (windows.Count == 0)
         {
             return;
         }
 
-        var ranges = query.Hours.On(date);
-        if (windows is not null)
-        {
-            ranges = Ranges.Intersect(ranges, windows);
-        }
-
+        var ranges = Ranges.Intersect(query.WorkingHours(date), windows);
         if (ranges.Count == 0)
         {
             return;
@@ -93,8 +91,8 @@ public static class SlotFinder
         var maxBooked = MaxLength(query.Booked);
         foreach (var range in ranges)
         {
-            var rangeEnd = EndOf(query.Zone, date, range.End);
-            for (var minute = range.Start; minute < range.End; minute += step)
+            var rangeEnd = EndOf(query.Zone, date, range.EndMinute);
+            for (var minute = range.StartMinute; minute < range.EndMinute; minute += step)
             {
                 var local = date.At(LocalTime.FromMinutesSinceMidnight(minute));
                 if (!query.Zone.TryToInstant(local, out var start))

@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using NodaTime;
+using Scheduling.Contracts.Employees;
 using Scheduling.Grains.Availability;
+using Scheduling.Grains.Calendars;
 
 namespace Scheduling.Grains.Tests.Availability;
 
@@ -77,14 +79,14 @@ public sealed class SlotFinderTests
 
         // Tomorrow 08:00 is exactly one day ahead: offered; 09:00 tomorrow is not.
         var tuesday = Monday.PlusDays(1);
-        var tuesdayQuery = query with { Hours = Weekly(("08:00", "17:00")) };
+        var tuesdayQuery = query with { WorkingHours = Weekly(("08:00", "17:00")) };
         Assert.Equal(["08:00"], Times(tuesdayQuery, tuesday));
     }
 
     [Fact]
     public void OutOfOfficeCutsWorkingHoursAndDateIntervalsReplaceTheWeeklySchedule()
     {
-        var hours = new WorkingHours(
+        var hours = Hours(
         [
             Rule(weekly: true, outOfOffice: false, from: null, to: null, ("09:00", "17:00")),
             Rule(weekly: false, outOfOffice: false, from: Monday, to: Monday, ("12:00", "14:00")),
@@ -104,14 +106,14 @@ public sealed class SlotFinderTests
         Assert.Empty(Times(query, Monday));
         Assert.NotEmpty(Times(query, Monday.PlusDays(1)));
 
-        var closed = query with { IsHoliday = _ => false, ServiceWindows = d => d == Monday ? [] : null };
+        var closed = query with { IsHoliday = _ => false, ServiceWindows = d => d == Monday ? [] : AllDay };
         Assert.Empty(Times(closed, Monday));
     }
 
     [Fact]
     public void ServiceScheduleWindowsNarrowTheWorkingHours()
     {
-        var query = Query(Weekly(("09:00", "17:00")), Service(duration: 60)) with { ServiceWindows = _ => [new MinuteRange(600, 720)] };
+        var query = Query(Weekly(("09:00", "17:00")), Service(duration: 60)) with { ServiceWindows = _ => [new TimeOfDayRange(600, 720)] };
 
         Assert.Equal(["10:00", "11:00"], Times(query, Monday));
     }
@@ -165,19 +167,31 @@ public sealed class SlotFinderTests
         Assert.Equal(1, SlotFinder.FreeSeatsAt(query, Monday.At(new LocalTime(10, 0))));
     }
 
-    private static SlotQuery Query(WorkingHours hours, SlotRules rules) =>
-        new(Pacific, hours, rules, _ => null, _ => false, [], Instant.FromUtc(2026, 1, 1, 0, 0));
+    private static readonly TimeOfDayRange[] AllDay = [new TimeOfDayRange(0, TimeOfDayRange.MinutesPerDay)];
+
+    private static SlotQuery Query(Func<LocalDate, IReadOnlyList<TimeOfDayRange>> hours, SlotRules rules) =>
+        new(Pacific, hours, rules, _ => AllDay, _ => false, [], Instant.FromUtc(2026, 1, 1, 0, 0));
+
+    // Working hours as the calendar grain computes them, from availability assignments at location 1.
+    private static Func<LocalDate, IReadOnlyList<TimeOfDayRange>> Hours(ImmutableArray<AvailabilityAssignment> assignments) =>
+        date => WorkingHours.On(assignments, 1, date.ToDateOnly());
 
     private static SlotRules Service(int duration, int padding = 0, int step = 0, int priorNoticeHours = 0, int afterNoticeDays = 0, int seats = 1) =>
         new(1, duration, padding, step, priorNoticeHours, afterNoticeDays, seats);
 
-    private static WorkingHours Weekly(params (string Start, string End)[] ranges) =>
-        new([Rule(weekly: true, outOfOffice: false, from: null, to: null, ranges)]);
+    private static Func<LocalDate, IReadOnlyList<TimeOfDayRange>> Weekly(params (string Start, string End)[] ranges) =>
+        Hours([Rule(weekly: true, outOfOffice: false, from: null, to: null, ranges)]);
 
-    private static ScheduleRule Rule(bool weekly, bool outOfOffice, LocalDate? from, LocalDate? to, params (string Start, string End)[] ranges)
+    private static AvailabilityAssignment Rule(bool weekly, bool outOfOffice, LocalDate? from, LocalDate? to, params (string Start, string End)[] ranges)
     {
-        var day = ranges.Select(r => MinuteRange.Of(LocalTime.FromMinutesSinceMidnight(Minutes(r.Start)), r.End == "24:00" ? LocalTime.Midnight : LocalTime.FromMinutesSinceMidnight(Minutes(r.End)))).ToImmutableArray();
-        return new ScheduleRule(weekly, outOfOffice, from, to, [.. Enumerable.Repeat(day, 7)]);
+        var day = ranges.Select(r => new TimeOfDayRange(Minutes(r.Start), Minutes(r.End))).ToImmutableArray();
+        return new AvailabilityAssignment(
+            weekly ? AvailabilityRepeat.Weekly : AvailabilityRepeat.DateInterval,
+            outOfOffice ? AvailabilityType.OutOfOffice : AvailabilityType.Available,
+            from?.ToDateOnly(),
+            to?.ToDateOnly(),
+            1,
+            Enum.GetValues<DayOfWeek>().ToImmutableDictionary(d => d, _ => day));
     }
 
     private static int Minutes(string hhmm) => (int.Parse(hhmm[..2], null) * 60) + int.Parse(hhmm[3..], null);
