@@ -37,6 +37,13 @@ public interface ICalendarGrain : IGrainWithIntegerKey
     Task RemoveLocationAsync(long locationId);
 
     Task DeleteAsync();
+
+    /// <summary>
+    /// The starts this employee can take for the request's service at its location, computed from the
+    /// calendar's in-memory hours and bookings (SPEC §7); none when the employee is inactive.
+    /// </summary>
+    [ReadOnly]
+    Task<ImmutableArray<Availability.SlotTime>> GetSlotsAsync(Availability.SlotRequest request);
 }
 
 /// <summary>An employee's profile as stored (the password hash stays inside the grain).</summary>

@@ -11,7 +11,7 @@ using Scheduling.Runtime;
 namespace Scheduling.Grains.Calendars;
 
 /// <summary>One employee's calendar: the profile and working hours now, bookings later (DESIGN §4).</summary>
-public sealed class CalendarGrain([PersistentState("calendar")] IPersistentState<CalendarState> calendar, TimeProvider time) : Grain, ICalendarGrain
+public sealed partial class CalendarGrain([PersistentState("calendar")] IPersistentState<CalendarState> calendar, TimeProvider time) : Grain, ICalendarGrain
 {
     private const string PhotoField = "photo_url";
 
