@@ -1,4 +1,5 @@
 using Scheduling.ApiHost.Accounts;
+using Scheduling.ApiHost.Availability;
 using Scheduling.ApiHost.Clients;
 using Scheduling.ApiHost.CustomFields;
 using Scheduling.ApiHost.Employees;
@@ -29,6 +30,7 @@ public static class ApiRoutes
         app.MapClientsApi();
         app.MapCustomFieldsApi();
         app.MapHolidaysApi();
+        app.MapAvailabilityApi();
         app.MapSubscriptionsApi();
         app.MapApiFallback();
         return app;
