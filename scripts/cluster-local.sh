@@ -57,17 +57,8 @@ DOTNET_ENV=()
 log() { printf '[cluster-local] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-is_root() { [[ "$(id -u)" -eq 0 ]]; }
-
-apt_install() {
-  is_root || die "missing packages ($*); install them or rerun as root"
-  command -v apt-get >/dev/null || die "missing packages ($*) and no apt-get to install them"
-  if [[ "${APT_UPDATED}" -eq 0 ]]; then
-    apt-get update -q >&2
-    APT_UPDATED=1
-  fi
-  apt-get install -y -q --no-install-recommends "$@" >&2
-}
+# shellcheck source=lib/host.sh
+source "${REPO_ROOT}/scripts/lib/host.sh"
 
 # ---- dependencies --------------------------------------------------------------------------------
 
@@ -84,43 +75,12 @@ ensure_tools() {
 
 nginx_bin() { command -v nginx || echo /usr/sbin/nginx; }
 
-find_pg_bin() {
-  local dir
-  dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
-  if [[ -n "${dir}" && -x "${dir}/postgres" ]]; then
-    printf '%s\n' "${dir}"
-  elif command -v pg_config >/dev/null && [[ -x "$(pg_config --bindir)/postgres" ]]; then
-    pg_config --bindir
-  fi
-}
-
-ensure_postgres_installed() {
-  PG_BIN="$(find_pg_bin)"
-  if [[ -z "${PG_BIN}" ]]; then
-    log "installing PostgreSQL"
-    apt_install postgresql postgresql-contrib
-    PG_BIN="$(find_pg_bin)"
-    [[ -n "${PG_BIN}" ]] || die "PostgreSQL was installed but no postgres binary was found"
-  fi
-  if is_root; then
-    id postgres >/dev/null 2>&1 || die "running as root but there is no 'postgres' user to run the server"
-  fi
-}
-
 # ---- private PostgreSQL (unless CLUSTER_POSTGRES names a database) -------------------------------
-
-as_pg_owner() {
-  if is_root; then
-    runuser -u postgres -- "$@"
-  else
-    "$@"
-  fi
-}
 
 pg_ready() { [[ -n "${PG_BIN}" ]] && "${PG_BIN}/pg_isready" -q -h 127.0.0.1 -p "${PG_PORT}" -t 2; }
 
 start_postgres() {
-  ensure_postgres_installed
+  ensure_postgres
   if pg_ready; then
     log "PostgreSQL already listening on 127.0.0.1:${PG_PORT}"
   else

@@ -27,46 +27,14 @@ SUMMARY=""
 log() { printf '[test.sh] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-is_root() { [[ "$(id -u)" -eq 0 ]]; }
-
-apt_install() {
-  is_root || die "missing packages ($*); install them or rerun as root"
-  command -v apt-get >/dev/null || die "missing packages ($*) and no apt-get to install them"
-  if [[ "${APT_UPDATED}" -eq 0 ]]; then
-    apt-get update -q
-    APT_UPDATED=1
-  fi
-  apt-get install -y -q --no-install-recommends "$@"
-}
+# shellcheck source=lib/host.sh
+source "${REPO_ROOT}/scripts/lib/host.sh"
 
 # ---- dependencies: one function each -------------------------------------------------------------
 
 ensure_dotnet() {
   command -v dotnet >/dev/null \
     || die "the .NET SDK is not on PATH (see global.json for the version this repository needs)"
-}
-
-find_pg_bin() {
-  local dir
-  dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
-  if [[ -n "${dir}" && -x "${dir}/postgres" ]]; then
-    printf '%s\n' "${dir}"
-  elif command -v pg_config >/dev/null && [[ -x "$(pg_config --bindir)/postgres" ]]; then
-    pg_config --bindir
-  fi
-}
-
-ensure_postgres() {
-  PG_BIN="$(find_pg_bin)"
-  if [[ -z "${PG_BIN}" ]]; then
-    log "installing PostgreSQL"
-    apt_install postgresql postgresql-contrib
-    PG_BIN="$(find_pg_bin)"
-    [[ -n "${PG_BIN}" ]] || die "PostgreSQL was installed but no postgres binary was found"
-  fi
-  if is_root; then
-    id postgres >/dev/null 2>&1 || die "running as root but there is no 'postgres' user to run the server"
-  fi
 }
 
 # The operations tests: docker-compose validates docker-compose.yml (`config` only parses; no Docker
@@ -83,15 +51,6 @@ ensure_docker_compose() {
 }
 
 # ---- private PostgreSQL --------------------------------------------------------------------------
-
-# PostgreSQL refuses to run as root, so as root everything touching the cluster runs as `postgres`.
-as_pg_owner() {
-  if is_root; then
-    runuser -u postgres -- "$@"
-  else
-    "$@"
-  fi
-}
 
 pg_ready() {
   "${PG_BIN}/pg_isready" -q -h 127.0.0.1 -p "${PG_PORT}" -t 2

@@ -18,19 +18,7 @@ public static class HealthApi
 
     private static async Task<IResult> ReadyAsync(IStorageHealth storage, IGrainStorage grainStorage, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(5));
-        bool reachable;
-        try
-        {
-            reachable = await storage.IsReachableAsync(timeout.Token);
-        }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            reachable = false;
-        }
-
-        return reachable
+        return await storage.IsReadyAsync(TimeSpan.FromSeconds(5), cancellationToken)
             ? ApiEnvelope.Ok(new { status = "ready", storage = grainStorage.ProviderName })
             : ApiEnvelope.Error(ApiStatus.InternalError, $"storage ({grainStorage.ProviderName}) is not reachable", StatusCodes.Status503ServiceUnavailable);
     }

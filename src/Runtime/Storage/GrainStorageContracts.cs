@@ -52,3 +52,21 @@ public interface IStorageHealth
 {
     Task<bool> IsReachableAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>The one readiness probe: storage reachable within a bounded time (health endpoints of every host).</summary>
+public static class StorageHealthProbe
+{
+    public static async Task<bool> IsReadyAsync(this IStorageHealth storage, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(timeout);
+        try
+        {
+            return await storage.IsReachableAsync(bounded.Token);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+}

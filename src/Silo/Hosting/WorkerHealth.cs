@@ -58,19 +58,7 @@ public static class WorkerHealth
             return Results.Json(new { status = "stopping", silo = silo.SiloName }, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(5));
-        bool reachable;
-        try
-        {
-            reachable = await storage.IsReachableAsync(timeout.Token);
-        }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            reachable = false;
-        }
-
-        return reachable
+        return await storage.IsReadyAsync(TimeSpan.FromSeconds(5), cancellationToken)
             ? Results.Json(new { status = "ready", silo = silo.SiloName, storage = grainStorage.ProviderName, workers = silo.WorkersEnabled })
             : Results.Json(
                 new { status = "storage unreachable", silo = silo.SiloName, storage = grainStorage.ProviderName },
