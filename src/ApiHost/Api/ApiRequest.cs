@@ -10,19 +10,23 @@ namespace Scheduling.ApiHost.Api;
 /// </summary>
 public sealed class ApiRequest
 {
-    private readonly Dictionary<string, JsonElement> _fields;
+    // Query and form values stay strings (most requests only read a few scalars); JSON body values are
+    // elements. Both kinds are read by the same accessors.
+    private readonly Dictionary<string, object> _values;
+    private Dictionary<string, JsonElement>? _fields;
 
-    private ApiRequest(Dictionary<string, JsonElement> fields, JsonElement? items)
+    private ApiRequest(Dictionary<string, object> values, JsonElement? items)
     {
-        _fields = fields;
+        _values = values;
         Items = items;
     }
 
     /// <summary>A JSON array body (bare or as "data"), for bulk endpoints.</summary>
     public JsonElement? Items { get; }
 
-    /// <summary>Every field of the request, query and body merged (names compare case-insensitively).</summary>
-    public IReadOnlyDictionary<string, JsonElement> Fields => _fields;
+    /// <summary>Every field of the request as JSON, query and body merged (names compare case-insensitively); for schema binding.</summary>
+    public IReadOnlyDictionary<string, JsonElement> Fields =>
+        _fields ??= _values.ToDictionary(p => p.Key, p => p.Value is string text ? Text(text) : (JsonElement)p.Value, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Minimal-API binding: a handler parameter of this type receives the request's fields, read once per request.</summary>
     public static async ValueTask<ApiRequest?> BindAsync(HttpContext context)
@@ -39,10 +43,10 @@ public sealed class ApiRequest
 
     public static async ValueTask<ApiRequest> ReadAsync(HttpContext context)
     {
-        var fields = new Dictionary<string, JsonElement>(StringComparer.OrdinalIgnoreCase);
+        var fields = new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
         foreach (var (key, value) in context.Request.Query)
         {
-            fields[key] = Text(value.ToString());
+            fields[key] = value.ToString();
         }
 
         JsonElement? items = null;
@@ -63,7 +67,7 @@ public sealed class ApiRequest
                 }
                 else
                 {
-                    fields[key] = Text(value.ToString());
+                    fields[key] = value.ToString();
                 }
             }
         }
@@ -79,19 +83,41 @@ public sealed class ApiRequest
         return new ApiRequest(fields, items);
     }
 
-    public bool Has(string name) => _fields.TryGetValue(name, out var value) && value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined);
+    public bool Has(string name) => _values.TryGetValue(name, out var value) && (value is string || ((JsonElement)value).ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined));
 
-    public JsonElement? GetElement(string name) => _fields.TryGetValue(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+    public JsonElement? GetElement(string name) => _values.TryGetValue(name, out var value)
+        ? value is string text ? Text(text) : ((JsonElement)value).ValueKind != JsonValueKind.Null ? (JsonElement)value : null
+        : null;
+
+    // A query or form value (text), or a JSON body value (element); null text and element mean "absent".
+    private bool TryGet(string name, out string? text, out JsonElement element)
+    {
+        text = null;
+        element = default;
+        if (!_values.TryGetValue(name, out var value))
+        {
+            return false;
+        }
+
+        if (value is string s)
+        {
+            text = s;
+            return true;
+        }
+
+        element = (JsonElement)value;
+        return element.ValueKind != JsonValueKind.Null;
+    }
 
     /// <summary>A string field; numbers and booleans are given as their text. Longer than <paramref name="maxLength"/> is refused.</summary>
     public string? GetString(string name, int maxLength = 4096)
     {
-        if (GetElement(name) is not { } value)
+        if (!TryGet(name, out var raw, out var value))
         {
             return null;
         }
 
-        var text = value.ValueKind switch
+        var text = raw ?? value.ValueKind switch
         {
             JsonValueKind.String => value.GetString()!,
             JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
@@ -106,19 +132,19 @@ public sealed class ApiRequest
     /// <summary>An integer given as a JSON number or as text ("3123").</summary>
     public long? GetLong(string name)
     {
-        if (GetElement(name) is not { } value)
+        if (!TryGet(name, out var raw, out var value))
         {
             return null;
         }
 
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number))
+        if (raw is null && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number))
         {
             return number;
         }
 
-        if (value.ValueKind == JsonValueKind.String)
+        if (raw is not null || value.ValueKind == JsonValueKind.String)
         {
-            var text = value.GetString()!.Trim();
+            var text = (raw ?? value.GetString()!).Trim();
             if (text.Length == 0)
             {
                 return null;
@@ -162,9 +188,14 @@ public sealed class ApiRequest
     /// <summary>A boolean given as true/false, 0/1, "0"/"1" or "true"/"false".</summary>
     public bool? GetBool(string name)
     {
-        if (GetElement(name) is not { } value)
+        if (!TryGet(name, out var raw, out var value))
         {
             return null;
+        }
+
+        if (raw is not null)
+        {
+            return ParseBool(name, raw);
         }
 
         switch (value.ValueKind)
@@ -176,17 +207,7 @@ public sealed class ApiRequest
             case JsonValueKind.Number when value.TryGetInt64(out var n) && n is 0 or 1:
                 return n == 1;
             case JsonValueKind.String:
-                switch (value.GetString()!.Trim().ToLowerInvariant())
-                {
-                    case "1" or "true":
-                        return true;
-                    case "0" or "false":
-                        return false;
-                    case "":
-                        return null;
-                }
-
-                break;
+                return ParseBool(name, value.GetString()!);
         }
 
         throw ApiException.InvalidField(name, "must be 0 or 1 (or true/false)");
@@ -245,6 +266,14 @@ public sealed class ApiRequest
             : new ListPage(start, Math.Min(end - start, maxRows));
     }
 
+    private static bool? ParseBool(string name, string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "1" or "true" => true,
+        "0" or "false" => false,
+        "" => null,
+        _ => throw ApiException.InvalidField(name, "must be 0 or 1 (or true/false)"),
+    };
+
     private static JsonElement Text(string value) => JsonSerializer.SerializeToElement(value);
 
     private static JsonElement ParseJson(string text, string field)
@@ -261,7 +290,7 @@ public sealed class ApiRequest
     }
 
     // Merges an object's properties into the fields (unwrapping "data"); returns an array body, if any.
-    private static JsonElement? MergeJson(Dictionary<string, JsonElement> fields, JsonElement root)
+    private static JsonElement? MergeJson(Dictionary<string, object> fields, JsonElement root)
     {
         switch (root.ValueKind)
         {

@@ -248,14 +248,13 @@ public static class AvailabilityApi
     // The provider asked for (when it offers the service here), else every active employee who does, in order.
     private static async Task<IReadOnlyList<long>> CandidatesAsync(ApiCall call, LocationSnapshot location, long serviceId)
     {
-        var offering = location.ProvidersOf(serviceId).ToList();
         if (call.Request.GetId("provider_id") is { } provider)
         {
             await EmployeesApi.LoadAsync(call, provider);
-            return offering.Contains(provider) ? [provider] : [];
+            return location.Offers(provider, serviceId) ? [provider] : [];
         }
 
-        return offering;
+        return [.. location.ProvidersOf(serviceId)];
     }
 
     private static (int Id, DateTimeZone Zone) OutputZone(ApiRequest request, int locationZone)
