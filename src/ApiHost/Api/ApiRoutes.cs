@@ -1,4 +1,5 @@
 using Scheduling.ApiHost.Accounts;
+using Scheduling.ApiHost.Appointments;
 using Scheduling.ApiHost.Clients;
 using Scheduling.ApiHost.CustomFields;
 using Scheduling.ApiHost.Employees;
@@ -30,6 +31,7 @@ public static class ApiRoutes
         app.MapCustomFieldsApi();
         app.MapHolidaysApi();
         app.MapSubscriptionsApi();
+        app.MapAppointmentsApi();
         app.MapApiFallback();
         return app;
     }
