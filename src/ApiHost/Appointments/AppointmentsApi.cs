@@ -50,6 +50,7 @@ public static class AppointmentsApi
     {
         var appointments = endpoints.MapGroup("/api/v2/appointment");
         appointments.MapGet("/", ListAsync);
+        appointments.MapGet("/upcoming", UpcomingAsync);
         appointments.MapPost("/", CreateAsync).AcceptsFields(AppointmentSchemas.Appointment).WithIdempotency();
         appointments.MapPost("/verify", VerifyAsync).WithIdempotency();
         appointments.MapPost("/confirm", ConfirmAsync).WithIdempotency();
@@ -178,6 +179,35 @@ public static class AppointmentsApi
 
         var appointments = await store.ListAsync(call.CompanyId, query, cancellationToken);
         return ApiEnvelope.Ok(appointments.Select(a => AppointmentView.Render(a, zoneId)).ToList());
+    }
+
+    /// <summary>
+    /// Appointments starting after now with status 0, 1 or 2 (SPEC §5 "upcoming"), by start; <c>skip</c>/<c>count</c>
+    /// (default 10) page them, and <c>last_rows</c> says whether this page is the last.
+    /// </summary>
+    private static async Task<IResult> UpcomingAsync(ApiCall call, IAppointmentStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var request = call.Request;
+        var skip = request.GetInt("skip") ?? 0;
+        var count = request.GetInt("count") ?? 10;
+        if (skip < 0)
+        {
+            throw ApiException.InvalidField("skip", "must be 0 or more");
+        }
+
+        if (count is < 1 or > ListPage.DefaultMaxRows)
+        {
+            throw ApiException.InvalidField("count", $"must be between 1 and {ListPage.DefaultMaxRows}");
+        }
+
+        var query = new AppointmentQuery { Statuses = AppointmentStatus.Upcoming, StartFrom = time.GetUtcNow().AddTicks(1), Skip = skip, Take = count + 1 };
+        var rows = await store.ListAsync(call.CompanyId, query, cancellationToken);
+        var zone = ReadZone(request);
+        return ApiEnvelope.Ok(new Dictionary<string, object?>
+        {
+            ["last_rows"] = rows.Count <= count,
+            ["records"] = rows.Take(count).Select(a => AppointmentView.Render(a, zone)).ToList(),
+        });
     }
 
     /// <summary>verify / confirm / decline: the status (and decline's reason) changed through the appointment's calendar.</summary>

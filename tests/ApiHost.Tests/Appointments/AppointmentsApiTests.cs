@@ -55,6 +55,27 @@ public abstract class AppointmentsApiTests<TStorage>(TStorage storage) : ApiTest
     }
 
     [Fact]
+    public async Task UpcomingListsFutureUnverifiedUnconfirmedAndConfirmedAppointmentsInPages()
+    {
+        var tenant = await SignUpAsync();
+        var shop = await tenant.OpenShopAsync();
+        var first = await tenant.BookIdAsync(shop.Booking("09:00"));
+        var canceled = await tenant.BookIdAsync(shop.Booking("10:00"));
+        var completed = await tenant.BookIdAsync(shop.Booking("11:00", new { status = 8 }));
+        var last = await tenant.BookIdAsync(shop.Booking("12:00"));
+        await tenant.PutJsonAsync($"/api/v2/appointment/{canceled}", new { status = 3 });
+
+        var page = await tenant.GetAsync("/api/v2/appointment/upcoming?count=1");
+        var rest = await tenant.GetAsync("/api/v2/appointment/upcoming?skip=1&count=5");
+
+        Assert.Equal([first], page.Data.GetProperty("records").EnumerateArray().Select(e => e.GetProperty("id").GetInt64()));
+        Assert.False(page.Data.GetProperty("last_rows").GetBoolean());
+        Assert.Equal([last], rest.Data.GetProperty("records").EnumerateArray().Select(e => e.GetProperty("id").GetInt64()));
+        Assert.True(rest.Data.GetProperty("last_rows").GetBoolean());
+        Assert.True(completed > 0);
+    }
+
+    [Fact]
     public async Task DateFiltersReadTheListsZoneAndWidenByTwoDaysUnlessExact()
     {
         var tenant = await SignUpAsync();
