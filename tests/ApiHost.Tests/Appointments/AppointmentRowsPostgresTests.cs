@@ -79,6 +79,29 @@ public sealed class AppointmentRowsPostgresTests(PostgresApiStorage storage) : A
         Assert.Equal((200, 0), next.Status());
     }
 
+    [Fact]
+    public async Task TwoSilosBookingOneTimeConcurrentlyLetExactlyOneThrough()
+    {
+        var tenant = await SignUpAsync();
+        var shop = await tenant.OpenShopAsync();
+        await using var otherSilo = Storage.CreateFactory();
+        var other = otherSilo.CreateClient();
+        other.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tenant.SessionToken);
+
+        // Both silos activate the calendar first, so each holds its own copy of the (empty) booked time.
+        Assert.Equal(0, (await tenant.GetAsync($"/api/v2/employee/{shop.Employee}")).StatusCode);
+        Assert.Equal(0, (await Envelope.ReadAsync(await other.GetAsync($"/api/v2/employee/{shop.Employee}"))).StatusCode);
+        var results = await Task.WhenAll(Enumerable.Range(0, 32).Select(async i =>
+        {
+            var body = System.Net.Http.Json.JsonContent.Create(shop.Booking("10:00", email: $"c{i}@example.test"));
+            return await Envelope.ReadAsync(await (i % 2 == 0 ? tenant.Client : other).PostAsync("/api/v2/appointment", body));
+        }));
+
+        Assert.Single(results, r => r.StatusCode == 0);
+        Assert.All(results.Where(r => r.StatusCode != 0), r => Assert.Equal((409, 10), r.Status()));
+        Assert.Single((await tenant.GetAsync($"/api/v2/appointment?employee_id={shop.Employee}")).Data.EnumerateArray());
+    }
+
     private async Task InsertAsync(NpgsqlDataSource data, long companyId, long employeeId, string time, int status, string session)
     {
         await using var command = data.CreateCommand("""
