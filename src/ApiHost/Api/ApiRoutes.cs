@@ -1,4 +1,5 @@
 using Scheduling.ApiHost.Accounts;
+using Scheduling.ApiHost.Appointments;
 using Scheduling.ApiHost.Availability;
 using Scheduling.ApiHost.Clients;
 using Scheduling.ApiHost.CustomFields;
@@ -32,6 +33,7 @@ public static class ApiRoutes
         app.MapHolidaysApi();
         app.MapAvailabilityApi();
         app.MapSubscriptionsApi();
+        app.MapAppointmentsApi();
         app.MapApiFallback();
         return app;
     }

@@ -44,6 +44,25 @@ public interface ICalendarGrain : IGrainWithIntegerKey
     /// </summary>
     [ReadOnly]
     Task<ImmutableArray<Availability.SlotTime>> GetSlotsAsync(Availability.SlotRequest request);
+
+    /// <summary>
+    /// Books a new appointment (id already allocated) after re-checking the slot (SPEC §8): not offered →
+    /// SlotNotAvailableException (422 / 9), no free seat → SlotOccupiedException (409 / 10).
+    /// </summary>
+    Task<Appointments.Appointment> BookAsync(Appointments.BookingRequest request);
+
+    /// <summary>
+    /// Saves a changed appointment of this employee, or moves another employee's appointment here (the request's
+    /// slot names this calendar's time): a new time is re-checked and taken in the same row write that frees the old
+    /// one; status 3 frees the time. NotFoundException when the appointment is not (or no longer) this employee's.
+    /// </summary>
+    Task<Appointments.Appointment> ChangeAppointmentAsync(Appointments.BookingRequest request);
+
+    /// <summary>After a move to another calendar: forgets the appointment's old interval held in memory.</summary>
+    Task ReleaseMovedAsync(Appointments.Appointment moved);
+
+    /// <summary>Deletes one of this employee's appointments (its row goes; an event tells the subscribers).</summary>
+    Task DeleteAppointmentAsync(long companyId, long appointmentId);
 }
 
 /// <summary>An employee's profile as stored (the password hash stays inside the grain).</summary>

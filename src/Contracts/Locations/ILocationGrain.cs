@@ -39,6 +39,14 @@ public interface ILocationGrain : IGrainWithIntegerKey
     Task RemoveServiceAsync(long serviceId);
 
     Task DeleteAsync();
+
+    /// <summary>
+    /// Books with "any available provider" (SPEC §8): offers the booking to the employees who offer its service
+    /// here, round robin from the one after the last assigned, until a calendar takes it. None free: 409 / 10 when
+    /// some were only full, else 422 / 9. Interleaves, so one location never serializes its calendars' bookings.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<Appointments.Appointment> BookAnyProviderAsync(Appointments.BookingRequest request);
 }
 
 /// <summary>One employee's services at a location, in the order they are offered.</summary>

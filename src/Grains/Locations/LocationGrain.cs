@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using Scheduling.Contracts.Appointments;
 using Scheduling.Contracts.Catalog;
+using Scheduling.Contracts.Employees;
 using Scheduling.Contracts.Errors;
 using Scheduling.Contracts.Locations;
 using Scheduling.Contracts.Records;
@@ -13,6 +15,10 @@ namespace Scheduling.Grains.Locations;
 public sealed class LocationGrain([PersistentState("location")] IPersistentState<LocationState> location, TimeProvider time) : Grain, ILocationGrain
 {
     private const string PhotoField = "photo";
+
+    // Where the next "any provider" booking starts looking: in memory only, as fairness is best effort and a
+    // write per booking to keep it would serialize the location's bookings.
+    private int _nextProvider;
 
     private LocationState State => location.State;
 
@@ -112,6 +118,37 @@ public sealed class LocationGrain([PersistentState("location")] IPersistentState
         {
             await location.ClearStateAsync();
         }
+    }
+
+    public async Task<Appointment> BookAnyProviderAsync(BookingRequest request)
+    {
+        EnsureExists();
+        var serviceId = request.Slot?.Service.Id ?? throw new ArgumentException("a booking needs the slot it asks for", nameof(request));
+        var providers = State.Links.Where(l => l.ServiceIds.Contains(serviceId)).Select(l => l.EmployeeId).ToList();
+        var occupied = false;
+        var first = providers.Count == 0 ? 0 : _nextProvider % providers.Count;
+        for (var i = 0; i < providers.Count; i++)
+        {
+            var index = (first + i) % providers.Count;
+            try
+            {
+                var booked = await GrainFactory.GetGrain<ICalendarGrain>(providers[index]).BookAsync(request);
+                _nextProvider = index + 1;
+                return booked;
+            }
+            catch (SlotOccupiedException)
+            {
+                occupied = true;
+            }
+            catch (Exception ex) when (ex is SlotNotAvailableException or NotFoundException)
+            {
+                // Not working then, inactive, or deleted since the link was read: try the next one.
+            }
+        }
+
+        throw occupied
+            ? new SlotOccupiedException($"every provider of service {serviceId} at location {this.GetPrimaryKeyLong()} is booked then")
+            : new SlotNotAvailableException($"no provider of service {serviceId} at location {this.GetPrimaryKeyLong()} offers that time");
     }
 
     private async Task SaveLinksAsync(List<LocationLink> links)

@@ -1,6 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Scheduling.Grains.Appointments;
 using Scheduling.Grains.Clients;
 using Scheduling.Grains.Media;
+using Scheduling.Runtime.Storage;
 
 namespace Scheduling.Grains.Storage;
 
@@ -14,6 +17,11 @@ public static class DomainStores
     {
         services.AddSingleton<IMediaStore, MemoryMediaStore>();
         services.AddSingleton<IClientStore, MemoryClientStore>();
+
+        // One table: the memory provider writes it with calendar state (attachment writer), the API reads it (store).
+        services.AddSingleton<MemoryAppointmentTable>();
+        services.AddSingleton<IAppointmentStore>(sp => sp.GetRequiredService<MemoryAppointmentTable>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMemoryAttachmentWriter, MemoryAppointmentTable>(sp => sp.GetRequiredService<MemoryAppointmentTable>()));
         return services;
     }
 
@@ -21,6 +29,8 @@ public static class DomainStores
     {
         services.AddSingleton<IMediaStore, PostgresMediaStore>();
         services.AddSingleton<IClientStore, PostgresClientStore>();
+        services.AddSingleton<IAppointmentStore, PostgresAppointmentStore>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostgresAttachmentWriter, PostgresAppointmentWriter>());
         return services;
     }
 }

@@ -1,0 +1,71 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Scheduling.Runtime;
+
+namespace Scheduling.Contracts.Appointments;
+
+/// <summary>
+/// An appointment as stored (one row of the appointments table): the columns the calendar and the list
+/// filters need as typed values, and every other API field in <see cref="Values"/> (schema names, as
+/// <see cref="AppointmentSchemas.Appointment"/> declares them). Times are instants; they are shown in the
+/// zone <see cref="TimeZoneId"/> (the location's when it was booked) unless a read asks for another.
+/// </summary>
+[Immutable]
+public sealed record Appointment
+{
+    public required long Id { get; init; }
+
+    public required long CompanyId { get; init; }
+
+    public required long EmployeeId { get; init; }
+
+    public required long LocationId { get; init; }
+
+    public required long ServiceId { get; init; }
+
+    public required long ClientId { get; init; }
+
+    public required DateTimeOffset Start { get; init; }
+
+    public required DateTimeOffset End { get; init; }
+
+    /// <summary>The end of the time the appointment blocks: <see cref="End"/> plus the service's padding.</summary>
+    public required DateTimeOffset BlockEnd { get; init; }
+
+    public required int Status { get; init; }
+
+    /// <summary>
+    /// Which appointments may overlap this one: seats of one group session share <c>g:{service}:{start unix}</c>,
+    /// any other appointment has its own <c>a:{id}</c>. The database's exclusion constraint reads it.
+    /// </summary>
+    public required string SessionKey { get; init; }
+
+    public required int TimeZoneId { get; init; }
+
+    /// <summary>Counts this appointment's changes: every write is conditional on the version it read.</summary>
+    public required long Version { get; init; }
+
+    public required ImmutableDictionary<string, JsonElement> Values { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public required DateTimeOffset UpdatedAt { get; init; }
+
+    public bool Occupies => AppointmentStatus.Occupies(Status);
+
+    public int DurationMinutes => (int)(End - Start).TotalMinutes;
+
+    /// <summary>The session key of a booking: shared by the seats of a group session (<paramref name="seats"/> &gt; 1).</summary>
+    public static string SessionKeyFor(long appointmentId, long serviceId, DateTimeOffset start, int seats) =>
+        seats > 1
+            ? FormattableString.Invariant($"g:{serviceId}:{start.ToUnixTimeSeconds()}")
+            : FormattableString.Invariant($"a:{appointmentId}");
+}
+
+/// <summary>Where and when an appointment was before a reschedule (SPEC §9 "previous").</summary>
+[Immutable]
+public sealed record AppointmentPlace(DateTimeOffset Start, DateTimeOffset End, long EmployeeId, long LocationId, long ServiceId)
+{
+    public static AppointmentPlace Of(Appointment appointment) =>
+        new(appointment.Start, appointment.End, appointment.EmployeeId, appointment.LocationId, appointment.ServiceId);
+}

@@ -1,0 +1,18 @@
+using Scheduling.Runtime;
+
+namespace Scheduling.Contracts.Appointments;
+
+/// <summary>
+/// An appointment change, published by the calendar that made it on stream <see cref="StreamNamespace"/>
+/// keyed by company id, in the same transaction as the change (SPEC §9, DESIGN §7): webhooks and reminders
+/// read these. <see cref="Appointment"/> is the appointment after the change (for a delete: as it was, with the
+/// version the delete gave it); <see cref="Previous"/> is where it was before a reschedule.
+/// </summary>
+[Immutable]
+public sealed record AppointmentEvent(string Type, long CompanyId, Appointment Appointment, AppointmentPlace? Previous, DateTimeOffset OccurredAt)
+{
+    public const string StreamNamespace = "appointments";
+
+    /// <summary>The appointment's version after the change: consumers keep the highest they saw.</summary>
+    public long Version => Appointment.Version;
+}

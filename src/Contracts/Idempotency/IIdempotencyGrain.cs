@@ -1,0 +1,43 @@
+using Scheduling.Runtime;
+
+namespace Scheduling.Contracts.Idempotency;
+
+/// <summary>
+/// One <c>Idempotency-Key</c> of one company (SPEC §8), keyed "{company id}/{key}": the first request with the key
+/// claims it; a repeat with the same fingerprint gets the stored response (within 24 h) or, while the first is still
+/// running, "in flight"; a repeat with another fingerprint is refused. A claim whose request failed is released, so
+/// the client may try again with the same key.
+/// </summary>
+public interface IIdempotencyGrain : IGrainWithStringKey
+{
+    /// <summary>Claims the key for a request (its method, path and fields as <paramref name="fingerprint"/>), for at most <paramref name="lease"/>.</summary>
+    Task<IdempotencyClaim> ClaimAsync(string fingerprint, TimeSpan lease);
+
+    /// <summary>Stores the claimed request's response, replayed to repeats for 24 hours.</summary>
+    Task CompleteAsync(string fingerprint, IdempotentResponse response);
+
+    /// <summary>Gives up a claim whose request failed.</summary>
+    Task ReleaseAsync(string fingerprint);
+}
+
+public enum IdempotencyOutcome
+{
+    /// <summary>The key is claimed for this request: run it.</summary>
+    Proceed,
+
+    /// <summary>The same request already ran: answer <see cref="IdempotencyClaim.Response"/>.</summary>
+    Replay,
+
+    /// <summary>The same request is still running (409 / 5).</summary>
+    InFlight,
+
+    /// <summary>The key was used for a different request (422 / 1).</summary>
+    Mismatch,
+}
+
+[Immutable]
+public sealed record IdempotencyClaim(IdempotencyOutcome Outcome, IdempotentResponse? Response);
+
+/// <summary>A stored response: HTTP status, content type and body text.</summary>
+[Immutable]
+public sealed record IdempotentResponse(int StatusCode, string ContentType, string Body);

@@ -1,0 +1,51 @@
+using Scheduling.Contracts.Appointments;
+using Scheduling.Runtime.Storage;
+
+namespace Scheduling.Grains.Appointments;
+
+/// <summary>
+/// One appointment row written with a calendar's state (same transaction): an insert (<see cref="ExpectedVersion"/>
+/// 0: no row with the id may exist), an update or a delete of the row at <see cref="ExpectedVersion"/>. A row
+/// that is missing or at another version fails the whole write, as does an overlap the exclusion rule refuses.
+/// </summary>
+public sealed record AppointmentRowChange(Appointment Row, long ExpectedVersion, bool Delete) : IStateWriteAttachment
+{
+    public static AppointmentRowChange Insert(Appointment row) => new(row, 0, Delete: false);
+
+    public static AppointmentRowChange Update(Appointment row, long expectedVersion) => new(row, expectedVersion, Delete: false);
+
+    public static AppointmentRowChange Remove(Appointment row) => new(row, row.Version, Delete: true);
+}
+
+/// <summary>The occupied time of an appointment overlaps another's that is not a seat of the same group session.</summary>
+public sealed class AppointmentOverlapException(string message) : Exception(message);
+
+/// <summary>The row a write expected is gone or at another version: someone changed the appointment meanwhile.</summary>
+public sealed class AppointmentRowChangedException(string message) : Exception(message);
+
+/// <summary>Tells the two refusals of an appointment row write apart, whichever storage made them.</summary>
+public static class AppointmentWriteFailures
+{
+    /// <summary>PostgreSQL's SQLSTATE for an exclusion constraint violation.</summary>
+    public const string ExclusionViolation = "23P01";
+
+    /// <summary>Raised by appointment_row_written (migration 1100) when a conditional row write matched nothing.</summary>
+    public const string RowChanged = "SC409";
+
+    private const string UniqueViolation = "23505";
+
+    public static bool IsOverlap(Exception exception) => exception switch
+    {
+        AppointmentOverlapException => true,
+        Npgsql.PostgresException { SqlState: ExclusionViolation } => true,
+        _ => false,
+    };
+
+    public static bool IsRowChanged(Exception exception) => exception switch
+    {
+        AppointmentRowChangedException => true,
+        Npgsql.PostgresException { SqlState: RowChanged } => true,
+        Npgsql.PostgresException { SqlState: UniqueViolation, ConstraintName: "appointments_pkey" } => true,
+        _ => false,
+    };
+}

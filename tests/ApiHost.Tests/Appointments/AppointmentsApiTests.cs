@@ -1,0 +1,249 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Scheduling.ApiHost.Tests.Harness;
+using Scheduling.Contracts.Idempotency;
+using Scheduling.Runtime;
+using Scheduling.Runtime.Storage;
+using Scheduling.TestSupport;
+
+namespace Scheduling.ApiHost.Tests.Appointments;
+
+/// <summary>The list of GET /appointment, the events every change commits, and Idempotency-Key on POST /appointment.</summary>
+public abstract class AppointmentsApiTests<TStorage>(TStorage storage) : ApiTestBase<TStorage>(storage)
+    where TStorage : ApiStorage
+{
+    private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2031, 3, 1, 12, 0, 0, TimeSpan.Zero));
+
+    // No stream pump: the events stay in the outbox, where the tests read them.
+    protected override IReadOnlyDictionary<string, string?>? Settings => new Dictionary<string, string?> { ["Runtime:WorkersEnabled"] = "false" };
+
+    protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(_clock);
+
+    [Fact]
+    public async Task TheListFiltersByIdsStatusesAndClientAndPagesInStartOrder()
+    {
+        var tenant = await SignUpAsync();
+        var shop = await tenant.OpenShopAsync(employees: 2);
+        var (ann, bob) = (shop.Employees[0], shop.Employees[1]);
+        var a = await tenant.BookIdAsync(shop.Booking("09:00", new { note = "Needs a ramp", paid = 1 }, employee: ann, email: "zoe@example.test"));
+        var b = await tenant.BookIdAsync(shop.Booking("10:00", new { client_name = "Bo Brown", client_phone = "555-0199" }, employee: ann, email: "bo@example.test"));
+        var c = await tenant.BookIdAsync(shop.Booking("11:00", employee: bob, email: "cy@example.test"));
+        await tenant.PostJsonAsync("/api/v2/appointment/confirm", new { appointment_id = c });
+
+        async Task<long[]> Ids(string query) =>
+            [.. (await tenant.GetAsync($"/api/v2/appointment?{query}")).Data.EnumerateArray().Select(e => e.GetProperty("id").GetInt64())];
+
+        Assert.Equal([a, b, c], await Ids(""));
+        Assert.Equal([c, b, a], await Ids("sort_order=desc"));
+        Assert.Equal([a, b], await Ids($"employee_id={ann}"));
+        Assert.Equal([c], await Ids("status=2"));
+        Assert.Equal([a, b], await Ids("status=0,1"));
+        Assert.Equal([b], await Ids("search_text=bo 0199"));
+        Assert.Equal([a], await Ids("search_text=RAMP"));
+        Assert.Equal([b], await Ids("client_name=brown"));
+        Assert.Equal([c], await Ids("client_email=CY@example.test"));
+        Assert.Equal([a], await Ids("paid=1"));
+        Assert.Equal([b, c], await Ids("paid=0"));
+        Assert.Equal([b], await Ids($"id={b}"));
+        Assert.Equal([b], await Ids($"client_id={(await tenant.GetAsync($"/api/v2/appointment/{b}")).Data[0].GetProperty("client_id").GetInt64()}"));
+        Assert.Equal([b], await Ids("start=1&end=2"));
+        Assert.Equal([c, b], await Ids("sort_by=created&sort_order=desc&end=2"));
+        Assert.Equal(3, (await tenant.GetAsync("/api/v2/appointment?num_results=1")).Data.GetInt64());
+        Assert.Equal(2, (await tenant.GetAsync($"/api/v2/appointment?num_results=1&employee_id={ann}")).Data.GetInt64());
+    }
+
+    [Fact]
+    public async Task UpcomingListsFutureUnverifiedUnconfirmedAndConfirmedAppointmentsInPages()
+    {
+        var tenant = await SignUpAsync();
+        var shop = await tenant.OpenShopAsync();
+        var first = await tenant.BookIdAsync(shop.Booking("09:00"));
+        var canceled = await tenant.BookIdAsync(shop.Booking("10:00"));
+        var completed = await tenant.BookIdAsync(shop.Booking("11:00", new { status = 8 }));
+        var last = await tenant.BookIdAsync(shop.Booking("12:00"));
+        await tenant.PutJsonAsync($"/api/v2/appointment/{canceled}", new { status = 3 });
+
+        var page = await tenant.GetAsync("/api/v2/appointment/upcoming?count=1");
+        var rest = await tenant.GetAsync("/api/v2/appointment/upcoming?skip=1&count=5");
+
+        Assert.Equal([first], page.Data.GetProperty("records").EnumerateArray().Select(e => e.GetProperty("id").GetInt64()));
+        Assert.False(page.Data.GetProperty("last_rows").GetBoolean());
+        Assert.Equal([last], rest.Data.GetProperty("records").EnumerateArray().Select(e => e.GetProperty("id").GetInt64()));
+        Assert.True(rest.Data.GetProperty("last_rows").GetBoolean());
+        Assert.True(completed > 0);
+    }
+
+    [Fact]
+    public async Task DateFiltersReadTheListsZoneAndWidenByTwoDaysUnlessExact()
+    {
+        var tenant = await SignUpAsync();
+        var shop = await tenant.OpenShopAsync();
+        var monday = await tenant.BookIdAsync(shop.Booking("16:00"));
+        var wednesday = await tenant.BookIdAsync(shop.Booking("10:00", new { start_date = "2031-03-05 10:00" }));
+
+        async Task<long[]> Ids(string query) =>
+            [.. (await tenant.GetAsync($"/api/v2/appointment?{query}")).Data.EnumerateArray().Select(e => e.GetProperty("id").GetInt64())];
+
+        Assert.Equal([monday], await Ids("start_date=2031-03-03&end_date=2031-03-03&only_exact_dates=true"));
+        Assert.Equal([wednesday], await Ids("start_date=2031-03-04&only_exact_dates=1"));
+        Assert.Equal([monday, wednesday], await Ids("start_date=2031-03-04&end_date=2031-03-04"));
+        Assert.Equal([monday], await Ids("start_date=2031-03-03 15:00&end_date=2031-03-03 17:00&only_exact_dates=1"));
+        var badDate = await tenant.GetAsync("/api/v2/appointment?start_date=yesterday");
+        var badStatus = await tenant.GetAsync("/api/v2/appointment?status=5");
+        var badSort = await tenant.GetAsync("/api/v2/appointment?sort_by=name");
+        Assert.Equal(("start_date:", "status:", "sort_by:"), (badDate.StatusDescriptions[..11], badStatus.StatusDescriptions[..7], badSort.StatusDescriptions[..8]));
+        Assert.All(new[] { badDate, badStatus, badSort }, r => Assert.Equal((400, 1), r.Status()));
+    }
+
+    [Fact]
+    public async Task CustomFieldSearchMatchesExactlyOrByPartOverAllOrAnyField()
+    {
+        var tenant = await SignUpAsync();
+        var shop = await tenant.OpenShopAsync();
+        var blue = await tenant.BookIdAsync(shop.Booking("09:00", new { custom_fields = new Dictionary<string, object> { ["1"] = new[] { "Dark Blue", "Colour" }, ["2"] = new object[] { new[] { "1 Main St", "", "Springfield" }, "Address" } } }));
+        var red = await tenant.BookIdAsync(shop.Booking("10:00", new { custom_fields = new Dictionary<string, object> { ["1"] = new[] { "red", "Colour" } } }));
+
+        async Task<long[]> Ids(string query) =>
+            [.. (await tenant.GetAsync($"/api/v2/appointment?{query}")).Data.EnumerateArray().Select(e => e.GetProperty("id").GetInt64())];
+
+        Assert.Equal([red], await Ids("cf_ids=custom_field_1&cf_search=RED"));
+        Assert.Empty(await Ids("cf_ids=1&cf_search=blue"));
+        Assert.Equal([blue], await Ids("cf_ids=1&cf_search=blue&cf_search_precision=fuzzy"));
+        Assert.Equal([blue], await Ids("cf_ids=2&cf_search=springfield"));
+        Assert.Empty(await Ids("cf_ids=1,2&cf_search=red"));
+        Assert.Equal([red], await Ids("cf_ids=1,2&cf_search=red&cf_search_operand=or"));
+        var noIds = await tenant.GetAsync("/api/v2/appointment?cf_search=red");
+        Assert.Equal((400, 1), noIds.Status());
+        Assert.StartsWith("cf_ids:", noIds.StatusDescriptions);
+    }
+
+    [Fact]
+    public async Task EveryChangeCommitsItsEventWithTheAppointmentsVersionAndARefusalCommitsNone()
+    {
+        var tenant = await SignUpAsync();
+        var shop = await tenant.OpenShopAsync(employees: 2);
+        var id = await tenant.BookIdAsync(shop.Booking("10:00"));
+        var refused = await tenant.BookAsync(shop.Booking("10:00", email: "bo@example.test"));
+        await tenant.PutJsonAsync($"/api/v2/appointment/{id}", new { note = "window seat" });
+        await tenant.PutJsonAsync($"/api/v2/appointment/{id}", new { start_date = $"{BookingTestData.Day} 12:00", employee_id = shop.Employees[1] });
+        await tenant.PostJsonAsync("/api/v2/appointment/decline", new { appointment_id = id, reason = "closed" });
+        await tenant.DeleteAsync($"/api/v2/appointment/{id}");
+
+        var events = await EventsAsync(tenant.CompanyId);
+
+        Assert.Equal((409, 10), refused.Status());
+        Assert.Equal(
+            ["appointment.created", "appointment.updated", "appointment.rescheduled", "appointment.canceled", "appointment.deleted"],
+            events.Select(e => e.GetProperty("Type").GetString()));
+        Assert.Equal([1L, 2, 3, 4, 5], events.Select(e => e.GetProperty("Appointment").GetProperty("Version").GetInt64()));
+        Assert.All(events, e => Assert.Equal(id, e.GetProperty("Appointment").GetProperty("Id").GetInt64()));
+        var previous = events[2].GetProperty("Previous");
+        Assert.Equal((shop.Employees[0], shop.Service), (previous.GetProperty("EmployeeId").GetInt64(), previous.GetProperty("ServiceId").GetInt64()));
+        Assert.Equal(DateTimeOffset.Parse("2031-03-03T18:00:00Z", CultureInfo.InvariantCulture), previous.GetProperty("Start").GetDateTimeOffset());
+        Assert.Equal(shop.Employees[1], events[2].GetProperty("Appointment").GetProperty("EmployeeId").GetInt64());
+        Assert.Equal(JsonValueKind.Null, events[0].GetProperty("Previous").ValueKind);
+    }
+
+    [Fact]
+    public async Task TheSameIdempotencyKeyAndBodyReplaysTheFirstBooking()
+    {
+        var tenant = await SignUpAsync();
+        var shop = await tenant.OpenShopAsync();
+        var body = shop.Booking("10:00");
+
+        var first = await PostWithKeyAsync(tenant, "key-1", body);
+        var again = await PostWithKeyAsync(tenant, "key-1", body);
+        var other = await PostWithKeyAsync(tenant, "key-1", shop.Booking("12:00"));
+
+        Assert.Equal((0, false), (first.Envelope.StatusCode, first.Replayed));
+        Assert.Equal((0, true), (again.Envelope.StatusCode, again.Replayed));
+        Assert.Equal(first.Envelope.Data.GetProperty("id").GetInt64(), again.Envelope.Data.GetProperty("id").GetInt64());
+        Assert.Equal((422, 1), other.Envelope.Status());
+        Assert.StartsWith("Idempotency-Key:", other.Envelope.StatusDescriptions);
+        Assert.Single((await tenant.GetAsync("/api/v2/appointment")).Data.EnumerateArray());
+    }
+
+    [Fact]
+    public async Task ConcurrentRequestsWithOneKeyBookOnceAndTheOthersReplayOrWait()
+    {
+        var tenant = await SignUpAsync();
+        var shop = await tenant.OpenShopAsync();
+        var body = shop.Booking("10:00");
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => PostWithKeyAsync(tenant, "burst", body)));
+
+        var booked = Assert.Single((await tenant.GetAsync("/api/v2/appointment")).Data.EnumerateArray()).GetProperty("id").GetInt64();
+        Assert.All(results, r => Assert.True(
+            (r.Envelope.StatusCode == 0 && r.Envelope.Data.GetProperty("id").GetInt64() == booked) || r.Envelope.Status() == (409, 5),
+            r.Envelope.StatusDescriptions));
+        Assert.Single(results, r => r.Envelope.StatusCode == 0 && !r.Replayed);
+    }
+
+    [Fact]
+    public async Task AKeyWhoseRequestFailedMayBeUsedAgainAndKeysArePerCompany()
+    {
+        var tenant = await SignUpAsync();
+        var shop = await tenant.OpenShopAsync();
+        var blocker = await tenant.BookIdAsync(shop.Booking("10:00", email: "blocker@example.test"));
+        var stranger = await SignUpAsync();
+        var strangerShop = await stranger.OpenShopAsync();
+
+        var refused = await PostWithKeyAsync(tenant, "retry-me", shop.Booking("10:00"));
+        await tenant.PutJsonAsync($"/api/v2/appointment/{blocker}", new { status = 3 });
+        var retried = await PostWithKeyAsync(tenant, "retry-me", shop.Booking("10:00"));
+        var elsewhere = await PostWithKeyAsync(stranger, "retry-me", strangerShop.Booking("10:00"));
+        var tooLong = await PostWithKeyAsync(tenant, new string('k', 256), shop.Booking("12:00"));
+
+        Assert.Equal((409, 10), refused.Envelope.Status());
+        Assert.Equal((0, false), (retried.Envelope.StatusCode, retried.Replayed));
+        Assert.Equal((0, false), (elsewhere.Envelope.StatusCode, elsewhere.Replayed));
+        Assert.Equal((400, 1), tooLong.Envelope.Status());
+    }
+
+    [Fact]
+    public async Task AnIdempotencyKeyIsInFlightUntilItsResponseIsStoredAndExpiresAfterADay()
+    {
+        var grains = Factory.Services.GetRequiredService<IGrainFactory>();
+        var key = grains.GetGrain<IIdempotencyGrain>($"0/{Guid.NewGuid():N}");
+
+        var first = await key.ClaimAsync("request-a", TimeSpan.FromMinutes(2));
+        var whileRunning = await key.ClaimAsync("request-a", TimeSpan.FromMinutes(2));
+        var otherRequest = await key.ClaimAsync("request-b", TimeSpan.FromMinutes(2));
+        await key.CompleteAsync("request-a", new IdempotentResponse(200, "application/json", "{}"));
+        _clock.Advance(TimeSpan.FromHours(23));
+        var replay = await key.ClaimAsync("request-a", TimeSpan.FromMinutes(2));
+        _clock.Advance(TimeSpan.FromHours(1));
+        var afterADay = await key.ClaimAsync("request-b", TimeSpan.FromMinutes(2));
+
+        Assert.Equal(IdempotencyOutcome.Proceed, first.Outcome);
+        Assert.Equal(IdempotencyOutcome.InFlight, whileRunning.Outcome);
+        Assert.Equal(IdempotencyOutcome.Mismatch, otherRequest.Outcome);
+        Assert.Equal((IdempotencyOutcome.Replay, "{}"), (replay.Outcome, replay.Response!.Body));
+        Assert.Equal(IdempotencyOutcome.Proceed, afterADay.Outcome);
+    }
+
+    private static async Task<(Envelope Envelope, bool Replayed)> PostWithKeyAsync(Tenant tenant, string key, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v2/appointment") { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", key);
+        var response = await tenant.Client.SendAsync(request);
+        return (await Envelope.ReadAsync(response), response.Headers.Contains("Idempotent-Replayed"));
+    }
+
+    /// <summary>The company's appointment events in the outbox, in commit order (claimed, never completed; other tests read their own company's).</summary>
+    private async Task<List<JsonElement>> EventsAsync(long companyId)
+    {
+        var outbox = Factory.Services.GetRequiredService<IOutboxStore>();
+        var claimed = await outbox.ClaimAsync("test", 100_000, TimeSpan.FromMinutes(1), _clock.GetUtcNow(), default);
+        return [.. claimed
+            .Where(r => r.Message.StreamNamespace == "appointments" && r.Message.StreamKey == companyId.ToString(CultureInfo.InvariantCulture))
+            .OrderBy(r => r.Sequence)
+            .Select(r => JsonDocument.Parse(r.Message.Payload).RootElement.Clone())];
+    }
+}
+
+public sealed class AppointmentsApiMemoryTests(MemoryApiStorage storage) : AppointmentsApiTests<MemoryApiStorage>(storage);
+
+public sealed class AppointmentsApiPostgresTests(PostgresApiStorage storage) : AppointmentsApiTests<PostgresApiStorage>(storage);

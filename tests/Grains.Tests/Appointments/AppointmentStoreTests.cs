@@ -1,0 +1,205 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Npgsql;
+using Scheduling.Contracts.Appointments;
+using Scheduling.Grains.Appointments;
+using Scheduling.Grains.Tests.Clients;
+
+namespace Scheduling.Grains.Tests.Appointments;
+
+/// <summary>
+/// The contract of the appointments table, run against both storages: rows written through the attachment writers
+/// (as a calendar's state write does), refused as the PostgreSQL constraints refuse them, and read back by
+/// <see cref="IAppointmentStore"/> alike. Each test works in companies and employees of its own.
+/// </summary>
+public abstract class AppointmentStoreTests
+{
+    private static readonly DateTimeOffset Nine = new(2031, 3, 3, 17, 0, 0, TimeSpan.Zero);
+
+    protected abstract IAppointmentStore Store { get; }
+
+    /// <summary>Writes one row change as a state write would (alone in its transaction).</summary>
+    protected abstract Task WriteAsync(AppointmentRowChange change);
+
+    [Fact]
+    public async Task ARowIsReadBackWholeAndOnlyByItsCompany()
+    {
+        var company = NewId();
+        var row = Row(company, NewId(), Nine, values: new { client_name = "Ann", note = "hi", paid = true, price = 12.5m });
+
+        await WriteAsync(AppointmentRowChange.Insert(row));
+        var read = await Store.GetAsync(company, row.Id, default);
+
+        Assert.NotNull(read);
+        Assert.Equal((row.EmployeeId, row.Start, row.End, row.BlockEnd, row.Status, row.SessionKey, row.Version), (read.EmployeeId, read.Start, read.End, read.BlockEnd, read.Status, read.SessionKey, read.Version));
+        Assert.Equal((row.CreatedAt, "Ann", 12.5m), (read.CreatedAt, read.Values["client_name"].GetString(), read.Values["price"].GetDecimal()));
+        Assert.Null(await Store.GetAsync(NewId(), row.Id, default));
+    }
+
+    [Fact]
+    public async Task AnOverlappingOccupyingRowIsRefusedUnlessItIsASeatOfTheSameSessionOrCanceled()
+    {
+        var (company, employee) = (NewId(), NewId());
+        await WriteAsync(AppointmentRowChange.Insert(Row(company, employee, Nine, session: "g:5:1")));
+
+        var overlap = await Assert.ThrowsAnyAsync<Exception>(() => WriteAsync(AppointmentRowChange.Insert(Row(company, employee, Nine.AddMinutes(30)))));
+        await WriteAsync(AppointmentRowChange.Insert(Row(company, employee, Nine, session: "g:5:1")));
+        await WriteAsync(AppointmentRowChange.Insert(Row(company, employee, Nine.AddMinutes(30), status: AppointmentStatus.Canceled)));
+        await WriteAsync(AppointmentRowChange.Insert(Row(company, employee, Nine.AddHours(1))));
+        await WriteAsync(AppointmentRowChange.Insert(Row(company, NewId(), Nine)));
+
+        Assert.True(AppointmentWriteFailures.IsOverlap(overlap), overlap.ToString());
+        Assert.Equal(3, (await Store.OccupyingAsync(employee, Nine.AddDays(-1), default)).Count);
+    }
+
+    [Fact]
+    public async Task AWriteExpectingAnotherVersionIsRefusedAsChanged()
+    {
+        var company = NewId();
+        var row = Row(company, NewId(), Nine);
+        await WriteAsync(AppointmentRowChange.Insert(row));
+
+        var again = await Assert.ThrowsAnyAsync<Exception>(() => WriteAsync(AppointmentRowChange.Insert(row)));
+        var stale = await Assert.ThrowsAnyAsync<Exception>(() => WriteAsync(AppointmentRowChange.Update(row with { Version = 3 }, expectedVersion: 2)));
+        var staleDelete = await Assert.ThrowsAnyAsync<Exception>(() => WriteAsync(AppointmentRowChange.Remove(row with { Version = 2 })));
+        await WriteAsync(AppointmentRowChange.Update(row with { Version = 2, Status = AppointmentStatus.Confirmed }, expectedVersion: 1));
+
+        Assert.All(new[] { again, stale, staleDelete }, e => Assert.True(AppointmentWriteFailures.IsRowChanged(e), e.ToString()));
+        Assert.Equal((2L, 2), ((await Store.GetAsync(company, row.Id, default))!.Version, (await Store.GetAsync(company, row.Id, default))!.Status));
+    }
+
+    [Fact]
+    public async Task AMoveToAnotherEmployeeTakesTheNewTimeAndFreesTheOldInOneWrite()
+    {
+        var (company, ann, bob) = (NewId(), NewId(), NewId());
+        var row = Row(company, ann, Nine);
+        await WriteAsync(AppointmentRowChange.Insert(row));
+        await WriteAsync(AppointmentRowChange.Insert(Row(company, bob, Nine.AddHours(2))));
+
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => WriteAsync(AppointmentRowChange.Update(row with { EmployeeId = bob, Start = Nine.AddHours(2), End = Nine.AddHours(3), BlockEnd = Nine.AddHours(3), Version = 2 }, 1)));
+        await WriteAsync(AppointmentRowChange.Update(row with { EmployeeId = bob, Version = 2 }, 1));
+
+        Assert.True(AppointmentWriteFailures.IsOverlap(refused), refused.ToString());
+        Assert.Empty(await Store.OccupyingAsync(ann, Nine.AddDays(-1), default));
+        Assert.Equal(2, (await Store.OccupyingAsync(bob, Nine.AddDays(-1), default)).Count);
+    }
+
+    [Fact]
+    public async Task OccupyingListsTheEmployeesActiveRowsThatEndAfterTheGivenTimeByStart()
+    {
+        var (company, employee) = (NewId(), NewId());
+        var late = Row(company, employee, Nine.AddHours(3));
+        var early = Row(company, employee, Nine);
+        await WriteAsync(AppointmentRowChange.Insert(late));
+        await WriteAsync(AppointmentRowChange.Insert(early));
+        await WriteAsync(AppointmentRowChange.Insert(Row(company, employee, Nine.AddHours(5), status: AppointmentStatus.Canceled)));
+        await WriteAsync(AppointmentRowChange.Insert(Row(company, employee, Nine.AddDays(-3))));
+        var deleted = Row(company, employee, Nine.AddHours(7));
+        await WriteAsync(AppointmentRowChange.Insert(deleted));
+        await WriteAsync(AppointmentRowChange.Remove(deleted));
+
+        var occupying = await Store.OccupyingAsync(employee, Nine.AddDays(-1), default);
+
+        Assert.Equal([early.Id, late.Id], occupying.Select(a => a.Id));
+    }
+
+    [Fact]
+    public async Task TheListFiltersAndOrdersAsAsked()
+    {
+        var (company, ann, bob) = (NewId(), NewId(), NewId());
+        var a = Row(company, ann, Nine, values: new { client_name = "Ann Lee", client_email = "ann@example.test", note = "ramp", paid = true, custom_fields = new Dictionary<string, object> { ["7"] = new object[] { "Dark Blue", "Colour" } } }, created: Nine.AddDays(-2));
+        var b = Row(company, ann, Nine.AddHours(2), status: AppointmentStatus.Confirmed, values: new { client_name = "Bo Brown", client_email = "bo@example.test", client_phone = "555-0199", custom_fields = new Dictionary<string, object> { ["7"] = new object[] { "red", "Colour" }, ["8"] = new object[] { new[] { "1 Main St", "", "Springfield" }, "Address" } } }, created: Nine.AddDays(-3));
+        var c = Row(company, bob, Nine.AddDays(1), location: 2, service: 3, client: 4, values: new { client_name = "Cy", client_email = "cy@example.test" }, created: Nine.AddDays(-1));
+        foreach (var row in new[] { a, b, c })
+        {
+            await WriteAsync(AppointmentRowChange.Insert(row));
+        }
+
+        await WriteAsync(AppointmentRowChange.Insert(Row(NewId(), ann, Nine.AddHours(4), values: new { client_name = "Other company" })));
+
+        async Task<long[]> Ids(AppointmentQuery query) => [.. (await Store.ListAsync(company, query, default)).Select(r => r.Id)];
+
+        Assert.Equal([a.Id, b.Id, c.Id], await Ids(new()));
+        Assert.Equal([c.Id, b.Id, a.Id], await Ids(new() { Descending = true }));
+        Assert.Equal([b.Id, a.Id, c.Id], await Ids(new() { SortBy = AppointmentSort.Created }));
+        Assert.Equal([b.Id], await Ids(new() { Skip = 1, Take = 1 }));
+        Assert.Equal([a.Id, b.Id], await Ids(new() { EmployeeId = ann }));
+        Assert.Equal([c.Id], await Ids(new() { LocationId = 2, ServiceId = 3, ClientId = 4 }));
+        Assert.Equal([b.Id], await Ids(new() { Statuses = [AppointmentStatus.Confirmed] }));
+        Assert.Equal([b.Id], await Ids(new() { StartFrom = Nine.AddHours(1), StartBefore = Nine.AddDays(1) }));
+        Assert.Equal([a.Id, b.Id], await Ids(new() { CreatedAfter = Nine.AddDays(-3), CreatedBefore = Nine.AddDays(-1) }));
+        Assert.Equal([b.Id], await Ids(new() { SearchText = "BO 0199" }));
+        Assert.Equal([a.Id], await Ids(new() { SearchText = "ramp" }));
+        Assert.Empty(await Ids(new() { SearchText = "lee ramp zzz" }));
+        Assert.Equal([b.Id], await Ids(new() { ClientName = "brown" }));
+        Assert.Equal([c.Id], await Ids(new() { ClientEmail = " CY@example.test" }));
+        Assert.Equal([a.Id], await Ids(new() { Paid = true }));
+        Assert.Equal([b.Id, c.Id], await Ids(new() { Paid = false }));
+        Assert.Equal([b.Id], await Ids(new() { CustomFields = new CustomFieldSearch(["custom_field_7"], "RED", Exact: true, MatchAll: true) }));
+        Assert.Equal([a.Id], await Ids(new() { CustomFields = new CustomFieldSearch(["7"], "blue", Exact: false, MatchAll: true) }));
+        Assert.Equal([b.Id], await Ids(new() { CustomFields = new CustomFieldSearch(["8"], "springfield", Exact: true, MatchAll: true) }));
+        Assert.Empty(await Ids(new() { CustomFields = new CustomFieldSearch(["7", "8"], "red", Exact: true, MatchAll: true) }));
+        Assert.Equal([b.Id], await Ids(new() { CustomFields = new CustomFieldSearch(["7", "8"], "red", Exact: true, MatchAll: false) }));
+        Assert.Equal(2, await Store.CountAsync(company, new() { EmployeeId = ann, Take = 1 }, default));
+    }
+
+    private static long NewId() => Random.Shared.NextInt64(1_000_000, long.MaxValue);
+
+    private static Appointment Row(
+        long company, long employee, DateTimeOffset start, int status = AppointmentStatus.Unconfirmed, string? session = null,
+        object? values = null, DateTimeOffset? created = null, long location = 1, long service = 1, long client = 1)
+    {
+        var id = NewId();
+        return new Appointment
+        {
+            Id = id,
+            CompanyId = company,
+            EmployeeId = employee,
+            LocationId = location,
+            ServiceId = service,
+            ClientId = client,
+            Start = start,
+            End = start.AddHours(1),
+            BlockEnd = start.AddHours(1),
+            Status = status,
+            SessionKey = session ?? $"a:{id}",
+            TimeZoneId = 553,
+            Version = 1,
+            Values = values is null
+                ? ImmutableDictionary<string, JsonElement>.Empty
+                : JsonSerializer.SerializeToElement(values).EnumerateObject().ToImmutableDictionary(p => p.Name, p => p.Value.Clone()),
+            CreatedAt = created ?? Nine.AddDays(-10),
+            UpdatedAt = created ?? Nine.AddDays(-10),
+        };
+    }
+}
+
+public sealed class MemoryAppointmentStoreTests : AppointmentStoreTests
+{
+    private readonly MemoryAppointmentTable _table = new();
+
+    protected override IAppointmentStore Store => _table;
+
+    // As the memory store applies attachments: every check first, then the change.
+    protected override Task WriteAsync(AppointmentRowChange change)
+    {
+        _table.Validate(change);
+        _table.Apply(change);
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class PostgresAppointmentStoreTests(PostgresClientsDatabase database) : AppointmentStoreTests, IClassFixture<PostgresClientsDatabase>
+{
+    protected override IAppointmentStore Store => new PostgresAppointmentStore(database.DataSource);
+
+    protected override async Task WriteAsync(AppointmentRowChange change)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        new PostgresAppointmentWriter().AddCommands(change, batch);
+        await batch.ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
+    }
+}
