@@ -107,17 +107,16 @@ public sealed partial class CalendarGrain
         return row;
     }
 
-    public Task ReleaseMovedAsync(Appointment moved)
+    public async Task ReleaseMovedAsync(Appointment moved)
     {
         // The row already belongs to another calendar (one UPDATE moved it, freeing this time in the table); only
-        // this activation's memory still holds the old interval. No write: other activations of this calendar hold it
-        // too, and every refusal re-reads the rows before it answers "occupied", so a stale interval never loses a booking.
-        if (moved.EmployeeId == EmployeeId)
+        // this activation's memory still holds the old interval. Reading the rows again drops it, and stays right
+        // even if later changes brought the appointment back. No write: other activations of this calendar hold the
+        // interval too, and every refusal re-reads the rows before it answers "occupied", so it never loses a booking.
+        if (moved.EmployeeId == EmployeeId && calendar.RecordExists)
         {
-            Free(moved);
+            await LoadBookedAsync();
         }
-
-        return Task.CompletedTask;
     }
 
     public async Task DeleteAppointmentAsync(long companyId, long appointmentId)
