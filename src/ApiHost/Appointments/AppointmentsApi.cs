@@ -17,6 +17,7 @@ using Scheduling.Grains.Clients;
 using Scheduling.Grains.CustomFields;
 using Scheduling.Grains.Notifications;
 using Scheduling.Grains.TimeZones;
+using Scheduling.Runtime;
 using Scheduling.Runtime.Storage;
 
 namespace Scheduling.ApiHost.Appointments;
@@ -90,9 +91,9 @@ public static class AppointmentsApi
             .SetItem(AppointmentField.Subservices, FieldValues.Text(subservices));
         var client = await UpsertClientAsync(call, clients, stored, cancellationToken);
         var booking = new BookingRequest(await ids.NextIdAsync(cancellationToken), call.CompanyId, slot, start, client.Id, status, stored);
-        var appointment = employeeId is { } employee
-            ? await call.Grains.GetGrain<ICalendarGrain>(employee).BookAsync(booking)
-            : await call.Grains.GetGrain<ILocationGrain>(location.Id).BookAnyProviderAsync(booking);
+        var appointment = await StaleActivation.RetryAsync(() => employeeId is { } employee
+            ? call.Grains.GetGrain<ICalendarGrain>(employee).BookAsync(booking)
+            : call.Grains.GetGrain<ILocationGrain>(location.Id).BookAnyProviderAsync(booking));
 
         await NoteLatestAppointmentAsync(call, clients, client, appointment, cancellationToken);
         return ApiEnvelope.Ok(AppointmentView.Render(appointment, zone.Id));
@@ -251,6 +252,11 @@ public static class AppointmentsApi
                 {
                     throw;
                 }
+            }
+            catch (InconsistentStateException) when (attempt < MaxRoutingAttempts)
+            {
+                // A stale calendar activation (another silo wrote): nothing was saved; the next attempt
+                // reaches a fresh activation that re-decides from the stored rows (DESIGN §6).
             }
         }
     }

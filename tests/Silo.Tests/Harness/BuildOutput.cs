@@ -11,4 +11,6 @@ public static class BuildOutput
 
     /// <summary>src/Silo/bin/&lt;Configuration&gt;/net10.0: the worker silo the tests run as a process.</summary>
     public static string SiloDirectory => RepositoryPaths.Combine("src", "Silo", "bin", Configuration, "net10.0");
+
+    public static string ApiHostDirectory => RepositoryPaths.Combine("src", "ApiHost", "bin", Configuration, "net10.0");
 }
