@@ -22,19 +22,14 @@ namespace Scheduling.ApiHost.Appointments;
 /// </summary>
 public static class AppointmentPlaces
 {
-    public static async Task<ServiceSnapshot> ServiceAsync(ApiCall call, long serviceId) =>
-        await call.Grains.GetGrain<IServiceGrain>(serviceId).GetAsync() is { } service && service.CompanyId == call.CompanyId
-            ? service
-            : throw new NotFoundException($"service {serviceId} not found");
+    public static Task<ServiceSnapshot> ServiceAsync(ApiCall call, long serviceId) => Services.ServicesApi.LoadAsync(call, serviceId);
 
     /// <summary>The location named, or the account's only/first one (SPEC §8).</summary>
     public static async Task<LocationSnapshot> LocationAsync(ApiCall call, long? locationId)
     {
         if (locationId is { } id)
         {
-            return await call.Grains.GetGrain<ILocationGrain>(id).GetAsync() is { } location && location.CompanyId == call.CompanyId
-                ? location
-                : throw new NotFoundException($"location {id} not found");
+            return await Locations.LocationsApi.LoadAsync(call, id);
         }
 
         foreach (var candidate in await call.Account.GetCatalogAsync(CatalogKind.Location))
@@ -115,8 +110,28 @@ public static class AppointmentPlaces
     {
         var zone = TimeZoneTable.Embedded.TryGet(location.TimeZoneId, out var entry) ? entry : TimeZoneTable.Embedded.Default;
         var date = zone.ToLocal(Instant.FromDateTimeOffset(start)).Date;
-        var holidays = new HolidayCalendar(await call.Grains.GetGrain<IHolidayCalendarGrain>(call.CompanyId).ListAsync());
-        var day = date.ToDateOnly();
-        return new SlotRequest(location.Id, service, durationMinutes, zone.Id, day, day, holidays.Covers(date) ? [day] : ImmutableArray<DateOnly>.Empty);
+        return SlotRequestFor(location, service, durationMinutes, await HolidaysAsync(call), date, date);
+    }
+
+    /// <summary>The account's enabled holidays.</summary>
+    public static async Task<HolidayCalendar> HolidaysAsync(ApiCall call) =>
+        new(await call.Grains.GetGrain<IHolidayCalendarGrain>(call.CompanyId).ListAsync());
+
+    /// <summary>What every calendar needs to answer for [from, to] at the location: one request for all of them.</summary>
+    public static SlotRequest SlotRequestFor(LocationSnapshot location, ServiceSnapshot service, int durationMinutes, HolidayCalendar holidays, LocalDate from, LocalDate to)
+    {
+        var holidayDates = ImmutableArray.CreateBuilder<DateOnly>();
+        if (holidays.Count > 0)
+        {
+            for (var date = from; date <= to; date = date.PlusDays(1))
+            {
+                if (holidays.Covers(date))
+                {
+                    holidayDates.Add(date.ToDateOnly());
+                }
+            }
+        }
+
+        return new SlotRequest(location.Id, service, durationMinutes, location.TimeZoneId, from.ToDateOnly(), to.ToDateOnly(), holidayDates.ToImmutable());
     }
 }

@@ -2,14 +2,10 @@ using System.Collections.Immutable;
 using System.Globalization;
 using NodaTime;
 using Scheduling.ApiHost.Api;
-using Scheduling.ApiHost.Catalog;
+using Scheduling.ApiHost.Appointments;
 using Scheduling.ApiHost.Employees;
-using Scheduling.ApiHost.Services;
-using Scheduling.Contracts.Accounts;
 using Scheduling.Contracts.Availability;
 using Scheduling.Contracts.Employees;
-using Scheduling.Contracts.Errors;
-using Scheduling.Contracts.Holidays;
 using Scheduling.Contracts.Locations;
 using Scheduling.Contracts.Services;
 using Scheduling.Grains.Holidays;
@@ -39,14 +35,14 @@ public static class AvailabilityApi
     private static async Task<IResult> GetAsync(ApiCall call, TimeProvider time)
     {
         var request = call.Request;
-        var service = await ServicesApi.LoadAsync(call, request.RequireId("service_id"));
-        var duration = await DurationWithAddOnsAsync(call, service);
-        var location = await LocationAsync(call);
+        var service = await AppointmentPlaces.ServiceAsync(call, request.RequireId("service_id"));
+        var duration = service.DurationMinutes + (await AppointmentPlaces.SubServicesAsync(call, service, request.GetString("subservices"))).Minutes;
+        var location = await AppointmentPlaces.LocationAsync(call, request.GetId("location_id"));
         var employees = await CandidatesAsync(call, location, service.Id);
         var start = HolidayDates.Parse(request.RequireString("start_date", 32), "start_date");
         var days = Days(request);
-        var outputZone = OutputZone(request, location.TimeZoneId);
-        var holidays = await HolidayRulesAsync(call);
+        var outputZone = AppointmentPlaces.Zone(request, location.TimeZoneId);
+        var holidays = await AppointmentPlaces.HolidaysAsync(call);
 
         var slots = await SlotsAsync(call, employees, location, service, duration, holidays, start, days);
         if (slots.Count == 0 && (request.GetBool("first_available") ?? false))
@@ -98,7 +94,7 @@ public static class AvailabilityApi
     {
         var request = call.Request;
         var employee = await EmployeesApi.LoadAsync(call, request.RequireId("employee_id"));
-        var location = await LocationAsync(call);
+        var location = await AppointmentPlaces.LocationAsync(call, request.GetId("location_id"));
         var start = HolidayDates.Parse(request.RequireString("start_date", 32), "start_date");
         var end = HolidayDates.Parse(request.GetString("end_date", 32) ?? request.RequireString("start_date", 32), "end_date");
         if (end < start || Period.Between(start, end, PeriodUnits.Days).Days > 62)
@@ -106,9 +102,11 @@ public static class AvailabilityApi
             throw ApiException.InvalidField("end_date", "must be on or after start_date and at most 62 days later");
         }
 
-        var service = request.GetId("service_id") is { } serviceId ? await ServicesApi.LoadAsync(call, serviceId) : FreeTime(call.CompanyId);
-        var duration = request.GetId("service_id") is null ? BoxMinutes : await DurationWithAddOnsAsync(call, service);
-        var holidays = await HolidayRulesAsync(call);
+        var service = request.GetId("service_id") is { } serviceId ? await AppointmentPlaces.ServiceAsync(call, serviceId) : FreeTime(call.CompanyId);
+        var duration = request.GetId("service_id") is null
+            ? BoxMinutes
+            : service.DurationMinutes + (await AppointmentPlaces.SubServicesAsync(call, service, request.GetString("subservices"))).Minutes;
+        var holidays = await AppointmentPlaces.HolidaysAsync(call);
         var days = Period.Between(start, end, PeriodUnits.Days).Days + 1;
         var slots = await SlotsAsync(call, [employee.Id], location, service, duration, holidays, start, days);
         var boxes = Union(slots, totalSeats: false)
@@ -127,23 +125,9 @@ public static class AvailabilityApi
     // Every candidate's slots for [from, from + days), each tagged with its employee.
     private static async Task<List<(long Employee, SlotTime Slot)>> SlotsAsync(
         ApiCall call, IReadOnlyList<long> employees, LocationSnapshot location, ServiceSnapshot service, int duration,
-        IReadOnlyList<HolidayRule> holidays, LocalDate from, int days)
+        HolidayCalendar holidays, LocalDate from, int days)
     {
-        var to = from.PlusDays(days - 1);
-        var holidayDates = ImmutableArray.CreateBuilder<DateOnly>();
-        for (var date = from; date <= to; date = date.PlusDays(1))
-        {
-            foreach (var holiday in holidays)
-            {
-                if (holiday.Covers(date))
-                {
-                    holidayDates.Add(date.ToDateOnly());
-                    break;
-                }
-            }
-        }
-
-        var request = new SlotRequest(location.Id, service, duration, location.TimeZoneId, from.ToDateOnly(), to.ToDateOnly(), holidayDates.ToImmutable());
+        var request = AppointmentPlaces.SlotRequestFor(location, service, duration, holidays, from, from.PlusDays(days - 1));
         var answers = await Task.WhenAll(employees.Select(id => call.Grains.GetGrain<ICalendarGrain>(id).GetSlotsAsync(request)));
         var slots = new List<(long, SlotTime)>();
         for (var i = 0; i < employees.Count; i++)
@@ -200,51 +184,6 @@ public static class AvailabilityApi
         return shown;
     }
 
-    private static async Task<int> DurationWithAddOnsAsync(ApiCall call, ServiceSnapshot service)
-    {
-        var duration = service.DurationMinutes;
-        foreach (var id in SubServiceIds(call.Request))
-        {
-            if (!service.SubServiceIds.Contains(id))
-            {
-                throw ApiException.InvalidField("subservices", $"{id} is not an add-on of service {service.Id}");
-            }
-
-            duration += (await ServicesApi.LoadAsync(call, id)).DurationMinutes;
-        }
-
-        return duration;
-    }
-
-    // subservices=1&subservices=2, "1,2", or a JSON array.
-    private static IEnumerable<long> SubServiceIds(ApiRequest request)
-    {
-        if (request.GetElement("subservices") is not { } value)
-        {
-            return [];
-        }
-
-        var items = value.ValueKind == System.Text.Json.JsonValueKind.Array
-            ? value.EnumerateArray().Select(v => v.ToString())
-            : (value.ToString() ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return items.Select(text => long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0
-            ? id
-            : throw ApiException.InvalidField("subservices", $"'{text}' is not a service id")).Distinct().ToList();
-    }
-
-    private static async Task<LocationSnapshot> LocationAsync(ApiCall call)
-    {
-        if (call.Request.GetId("location_id") is { } id)
-        {
-            return await Locations.LocationsApi.LoadAsync(call, id);
-        }
-
-        var first = (await call.Account.GetCatalogAsync(CatalogKind.Location)).FirstOrDefault();
-        return first == 0
-            ? throw new NotFoundException("location_id: this account has no location yet")
-            : await Locations.LocationsApi.LoadAsync(call, first);
-    }
-
     // The provider asked for (when it offers the service here), else every active employee who does, in order.
     private static async Task<IReadOnlyList<long>> CandidatesAsync(ApiCall call, LocationSnapshot location, long serviceId)
     {
@@ -255,14 +194,6 @@ public static class AvailabilityApi
         }
 
         return [.. location.ProvidersOf(serviceId)];
-    }
-
-    private static (int Id, DateTimeZone Zone) OutputZone(ApiRequest request, int locationZone)
-    {
-        var id = request.GetInt("timezone_id") ?? locationZone;
-        return TimeZoneTable.Embedded.TryGet(id, out var entry)
-            ? (id, entry.Zone)
-            : throw ApiException.InvalidField("timezone_id", $"{id} is not a time zone id");
     }
 
     private static int Days(ApiRequest request)
@@ -279,9 +210,6 @@ public static class AvailabilityApi
             _ => throw ApiException.InvalidField("t", "must be daily or weekly"),
         };
     }
-
-    private static async Task<IReadOnlyList<HolidayRule>> HolidayRulesAsync(ApiCall call) =>
-        [.. (await call.Grains.GetGrain<IHolidayCalendarGrain>(call.CompanyId).ListAsync()).Where(h => h.Enabled).Select(HolidayRule.From)];
 
     // A stand-in service for "free time": 5-minute starts with nothing else applied.
     private static ServiceSnapshot FreeTime(long companyId) => new()

@@ -105,6 +105,7 @@ public abstract partial class TenantIsolationTests<TStorage>(TStorage storage) :
                 "customfield" => "custom_field_id",
                 "subscribe" => "subscription_id",
                 "availability" => "holiday_id",
+                "appointment" => "appointment_id",
                 _ => null,
             };
             if (key is null || !ids.TryGetValue(key, out var id))
@@ -125,6 +126,16 @@ public abstract partial class TenantIsolationTests<TStorage>(TStorage storage) :
         var service = await owner.CreateServiceAsync($"{marker} service", 30);
         var employee = await owner.CreateEmployeeAsync($"{marker}emp");
         await owner.PostJsonAsync($"/api/v2/location/assignServices?location_id={location}", new Dictionary<string, long[]> { [$"{employee}"] = [service] });
+        await owner.PutJsonAsync($"/api/v2/employee/{employee}/assignAvailability", new
+        {
+            availabilities = new[] { new { repeat = 1, type = 0, location_id = location, days = new { mo = new { time = new[] { new[] { "09:00", "12:00" } } } } } },
+        });
+        var appointment = await owner.PostJsonAsync("/api/v2/appointment", new
+        {
+            employee_id = employee, location_id = location, service_id = service, start_date = "2031-06-02 09:00",
+            client_name = $"{marker} booked", client_email = $"{marker}-booked@example.test", note = marker,
+        });
+        Assert.True(appointment.StatusCode == 0, appointment.StatusDescriptions);
         var client = (await owner.PostJsonAsync("/api/v2/client", new { email = $"{marker}@example.test", name = $"{marker} client" })).Data;
         var field = (await owner.PostJsonAsync("/api/v2/customfield", new { label = $"{marker} field" })).Data;
         var holiday = (await owner.PostJsonAsync("/api/v2/availability/saveHoliday", new { name = $"{marker} holiday", type = 2, start_date = "2031-7-4" })).Data;
@@ -142,6 +153,7 @@ public abstract partial class TenantIsolationTests<TStorage>(TStorage storage) :
             ["custom_field_id"] = Id(field),
             ["holiday_id"] = Id(holiday),
             ["subscription_id"] = Id(hook),
+            ["appointment_id"] = Id(appointment.Data),
             ["id"] = location,
         };
     }
@@ -156,7 +168,7 @@ public abstract partial class TenantIsolationTests<TStorage>(TStorage storage) :
     private static async Task<string> SnapshotAsync(Tenant owner)
     {
         var parts = new List<string>();
-        foreach (var url in new[] { "/api/v2/account", "/api/v2/location?include_links=1", "/api/v2/employee?statuses=all", "/api/v2/service", "/api/v2/client", "/api/v2/customfield", "/api/v2/availability/getHoliday", "/api/v2/subscribe", "/api/v2/employee/getAvailabilityTime", "/api/v2/account/getOptions" })
+        foreach (var url in new[] { "/api/v2/account", "/api/v2/appointment", "/api/v2/location?include_links=1", "/api/v2/employee?statuses=all", "/api/v2/service", "/api/v2/client", "/api/v2/customfield", "/api/v2/availability/getHoliday", "/api/v2/subscribe", "/api/v2/employee/getAvailabilityTime", "/api/v2/account/getOptions" })
         {
             parts.Add(await owner.Client.GetStringAsync(url));
         }
