@@ -8,6 +8,16 @@ for i = 5, #lines do employees[#employees + 1] = lines[i] end
 local y, m, d = first:match("(%d+)-(%d+)-(%d+)")
 local base = os.time({ year = tonumber(y), month = tonumber(m), day = tonumber(d), hour = 12 })
 
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("seed", threads)
+end
+
+function init(args)
+  math.randomseed(seed * 7919 + os.time())
+end
+
 request = function()
   local day = os.date("%Y-%m-%d", base + math.random(0, 27) * 86400)
   local employee = employees[math.random(#employees)]
