@@ -29,6 +29,12 @@ public sealed class GrainRuntimeOptions
     /// <summary>How often the outbox is polled when no signal arrives.</summary>
     public TimeSpan StreamPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// After a wake-up the stream pump waits this long before claiming, so one claim takes the events of many
+    /// commits instead of one claim per commit (events are asynchronous; this bounds their extra delay).
+    /// </summary>
+    public TimeSpan StreamBatchDelay { get; set; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>Most messages or reminders one claim takes.</summary>
     public int WorkBatchSize { get; set; } = 256;
 }

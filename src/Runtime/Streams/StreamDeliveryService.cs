@@ -43,6 +43,11 @@ internal sealed class StreamDeliveryService(
                 if (await DeliverOnceAsync(stoppingToken) == 0)
                 {
                     await signal.WaitAsync(_options.StreamPollInterval, stoppingToken);
+                    if (_options.StreamBatchDelay > TimeSpan.Zero)
+                    {
+                        // Real time on purpose: a throughput pause, not logic a test clock should drive.
+                        await Task.Delay(_options.StreamBatchDelay, stoppingToken);
+                    }
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
