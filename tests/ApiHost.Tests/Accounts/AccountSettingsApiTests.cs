@@ -332,7 +332,7 @@ public abstract partial class AccountSettingsApiTests<TStorage>(TStorage storage
     public async Task AParentSetsItsSubAccountsPasswordWithoutKnowingTheCurrentOne()
     {
         var parent = await SignUpAsync("parent");
-        var child = await CreateSubAccountAsync(parent);
+        var child = await SignInSubAccountAsync(parent);
 
         var changed = await parent.PostJsonAsync($"/api/v2/account/savePersonalInfo?company_id={child.CompanyId}", new { password = "set by the parent" });
 
@@ -442,7 +442,7 @@ public abstract partial class AccountSettingsApiTests<TStorage>(TStorage storage
     public async Task AParentSetsItsSubAccountsPlan()
     {
         var parent = await SignUpAsync("parent");
-        var child = await CreateSubAccountAsync(parent);
+        var child = await SignInSubAccountAsync(parent);
 
         var saved = await parent.PostJsonAsync($"/api/v2/account/saveBussinessInfo?company_id={child.CompanyId}", new { max_providers = 5 });
 
@@ -662,7 +662,7 @@ public abstract partial class AccountSettingsApiTests<TStorage>(TStorage storage
     public async Task AParentRequestsAResetForItsSubAccount()
     {
         var parent = await SignUpAsync("parent");
-        var child = await CreateSubAccountAsync(parent);
+        var child = await SignInSubAccountAsync(parent);
 
         var requested = await parent.PostJsonAsync("/api/v2/account/request_password_reset", new { email = child.Email, confirmation_url = "https://partner.example/reset" });
 
@@ -840,7 +840,7 @@ public abstract partial class AccountSettingsApiTests<TStorage>(TStorage storage
     public async Task AParentManagesItsSubAccountsOptionsButNotTheOtherWayRound()
     {
         var parent = await SignUpAsync("parent");
-        var child = await CreateSubAccountAsync(parent);
+        var child = await SignInSubAccountAsync(parent);
 
         var saved = await parent.PostJsonAsync($"/api/v2/account/saveOptions?company_id={child.CompanyId}", new { prior_notice = "4" });
         var read = await parent.GetAsync($"/api/v2/account/getOptions?company_id={child.CompanyId}");
@@ -881,7 +881,7 @@ public abstract partial class AccountSettingsApiTests<TStorage>(TStorage storage
     }
 
     /// <summary>A sub-account of <paramref name="parent"/>, authenticated with its own API key.</summary>
-    private async Task<Tenant> CreateSubAccountAsync(Tenant parent)
+    private async Task<Tenant> SignInSubAccountAsync(Tenant parent)
     {
         var email = $"child-{Guid.NewGuid():N}@example.test";
         var nickname = $"child-{Guid.NewGuid():N}"[..20];

@@ -73,15 +73,7 @@ public abstract class AccountsApiTests<TStorage>(TStorage storage) : ApiTestBase
     {
         var parent = await SignUpAsync("parent");
         var stranger = await SignUpAsync("stranger");
-        var child = await parent.PostJsonAsync("/api/v2/account", new
-        {
-            company_name = "Child",
-            nick_name = $"child-{Guid.NewGuid():N}"[..20],
-            email = $"child-{Guid.NewGuid():N}@example.test",
-            password = "correct horse battery",
-        });
-        Assert.Equal(0, child.StatusCode);
-        var childId = child.Data.GetProperty("company_id").GetInt64();
+        var childId = await CreateSubAccountAsync(parent);
 
         var listed = await parent.GetAsync("/api/v2/account/companies");
         Assert.Equal([childId], listed.Data.EnumerateArray().Select(c => c.GetProperty("company_id").GetInt64()));

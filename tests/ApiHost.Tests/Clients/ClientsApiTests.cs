@@ -467,14 +467,7 @@ public abstract class ClientsApiTests<TStorage>(TStorage storage) : ApiTestBase<
     public async Task AParentSessionManagesItsSubAccountsClientsApart()
     {
         var parent = await SignUpAsync("parent");
-        var child = await parent.PostJsonAsync("/api/v2/account", new
-        {
-            company_name = "Child",
-            nick_name = $"child-{Guid.NewGuid():N}"[..20],
-            email = $"child-{Guid.NewGuid():N}@example.test",
-            password = "correct horse battery",
-        });
-        var childId = child.Data.GetProperty("company_id").GetInt64();
+        var childId = await CreateSubAccountAsync(parent);
 
         var created = await parent.PostJsonAsync($"/api/v2/client?company_id={childId}", new { email = "kid@example.test", name = "Kid" });
 

@@ -327,14 +327,7 @@ public abstract class CustomFieldsApiTests<TStorage>(TStorage storage) : ApiTest
     public async Task ASubAccountHasItsOwnFieldsThatItsParentManagesByCompanyId()
     {
         var parent = await SignUpAsync("parent");
-        var child = await parent.PostJsonAsync("/api/v2/account", new
-        {
-            company_name = "Child",
-            nick_name = $"child-{Guid.NewGuid():N}"[..20],
-            email = $"child-{Guid.NewGuid():N}@example.test",
-            password = "correct horse battery",
-        });
-        var childId = child.Data.GetProperty("company_id").GetInt64();
+        var childId = await CreateSubAccountAsync(parent);
         await CreateAsync(parent, new { label = "Parent field" });
 
         var created = await parent.PostJsonAsync($"/api/v2/customfield?company_id={childId}", new { label = "Child field" });

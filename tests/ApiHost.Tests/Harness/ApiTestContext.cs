@@ -77,6 +77,20 @@ public abstract class ApiTestBase<TStorage> : IClassFixture<TStorage>, IAsyncLif
     {
     }
 
+    /// <summary>Creates a sub-account of <paramref name="parent"/> with the parent's session; returns its company id.</summary>
+    protected static async Task<long> CreateSubAccountAsync(Tenant parent)
+    {
+        var child = await parent.PostJsonAsync("/api/v2/account", new
+        {
+            company_name = "Child",
+            nick_name = $"child-{Guid.NewGuid():N}"[..20],
+            email = $"child-{Guid.NewGuid():N}@example.test",
+            password = "correct horse battery",
+        });
+        Assert.True(child.StatusCode == 0, $"sub-account creation failed: {child.StatusDescriptions}");
+        return child.Data.GetProperty("company_id").GetInt64();
+    }
+
     /// <summary>Signs up a fresh account and authenticates it: a tenant with its own session.</summary>
     protected async Task<Tenant> SignUpAsync(string? name = null)
     {

@@ -227,14 +227,7 @@ public abstract class LocationsApiTests<TStorage>(TStorage storage) : ApiTestBas
     public async Task AParentSessionManagesItsSubAccountsLocationsApart()
     {
         var parent = await SignUpAsync("parent");
-        var child = await parent.PostJsonAsync("/api/v2/account", new
-        {
-            company_name = "Child",
-            nick_name = $"child-{Guid.NewGuid():N}"[..20],
-            email = $"child-{Guid.NewGuid():N}@example.test",
-            password = "correct horse battery",
-        });
-        var childId = child.Data.GetProperty("company_id").GetInt64();
+        var childId = await CreateSubAccountAsync(parent);
 
         var created = await parent.PostJsonAsync("/api/v2/location", new { company_id = childId, name = "Child branch" });
         var id = created.Data[0].GetProperty("id").GetInt64();
