@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Scheduling.Grains;
+using Scheduling.Grains.Links;
 using Scheduling.Grains.Notifications;
 using Scheduling.Grains.Storage;
 using Scheduling.Grains.Webhooks;
@@ -50,6 +51,8 @@ public static class SchedulingSilo
         });
         builder.Services.AddNotifications(configuration);
         builder.Services.AddWebhookTargets(configuration);
+        builder.Services.AddOptions<SelfServiceLinkOptions>().Bind(configuration.GetSection(SelfServiceLinkOptions.SectionName));
+        builder.Services.AddSingleton<AppointmentLinks>();
         builder.AddSchedulingTelemetry();
         builder.AddSiloHosting();
         return builder;

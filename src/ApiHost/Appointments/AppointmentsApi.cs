@@ -9,12 +9,14 @@ using Scheduling.Contracts.Clients;
 using Scheduling.Contracts.CustomFields;
 using Scheduling.Contracts.Employees;
 using Scheduling.Contracts.Errors;
+using Scheduling.Contracts.Links;
 using Scheduling.Contracts.Locations;
 using Scheduling.Contracts.Records;
 using Scheduling.Contracts.Services;
 using Scheduling.Grains.Appointments;
 using Scheduling.Grains.Clients;
 using Scheduling.Grains.CustomFields;
+using Scheduling.Grains.Links;
 using Scheduling.Grains.Notifications;
 using Scheduling.Grains.TimeZones;
 using Scheduling.Runtime;
@@ -56,6 +58,8 @@ public static class AppointmentsApi
         appointments.MapPost("/verify", VerifyAsync).WithIdempotency();
         appointments.MapPost("/confirm", ConfirmAsync).WithIdempotency();
         appointments.MapPost("/decline", DeclineAsync).WithIdempotency();
+        appointments.MapGet("/hash", HashAsync);
+        appointments.MapGet("/hash/{id}", HashAsync);
         appointments.MapGet("/{id}", GetAsync);
         appointments.MapPut("/{id}", UpdateAsync).AcceptsFields(AppointmentSchemas.Appointment);
         appointments.MapDelete("/{id}", DeleteAsync);
@@ -106,6 +110,22 @@ public static class AppointmentsApi
         var employee = await call.Grains.GetGrain<ICalendarGrain>(appointment.EmployeeId).GetAsync();
         var extra = new Dictionary<string, object?> { [AppointmentField.ProviderEmail] = employee?.Email ?? string.Empty };
         return ApiEnvelope.Ok(new[] { AppointmentView.Render(appointment, ReadZone(call.Request), extra) });
+    }
+
+    /// <summary>
+    /// <c>GET /appointment/hash/{id}</c> (or <c>?appointment_id=</c>, SPEC §4): the self-service token of
+    /// <c>hash_type</c> (cancel, reschedule (default) or confirm) that lets the client act on this appointment
+    /// without a session; <see cref="AppointmentLinks"/> signs it.
+    /// </summary>
+    private static async Task<IResult> HashAsync(string? id, ApiCall call, IAppointmentStore store, AppointmentLinks links, CancellationToken cancellationToken)
+    {
+        var appointmentId = id is null ? call.Request.RequireId("appointment_id") : ApiRequest.PathId(id);
+        var typeName = call.Request.GetString("hash_type", 32);
+        var type = string.IsNullOrWhiteSpace(typeName)
+            ? AppointmentLinkType.Reschedule
+            : AppointmentLinks.ParseType(typeName) ?? throw ApiException.InvalidField("hash_type", "must be cancel, reschedule or confirm");
+        var appointment = await LoadAsync(call, store, appointmentId, cancellationToken);
+        return ApiEnvelope.Ok(await links.CreateAsync(appointment.CompanyId, appointment.Id, type));
     }
 
     private static async Task<IResult> UpdateAsync(string id, ApiCall call, IAppointmentStore store, IClientStore clients, ILoggerFactory loggers, CancellationToken cancellationToken)

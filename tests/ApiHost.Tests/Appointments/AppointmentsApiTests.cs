@@ -4,6 +4,8 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Scheduling.ApiHost.Tests.Harness;
 using Scheduling.Contracts.Idempotency;
+using Scheduling.Contracts.Links;
+using Scheduling.Grains.Links;
 using Scheduling.Runtime;
 using Scheduling.Runtime.Storage;
 using Scheduling.TestSupport;
@@ -222,6 +224,40 @@ public abstract class AppointmentsApiTests<TStorage>(TStorage storage) : ApiTest
         Assert.Equal(IdempotencyOutcome.Mismatch, otherRequest.Outcome);
         Assert.Equal((IdempotencyOutcome.Replay, "{}"), (replay.Outcome, replay.Response!.Body));
         Assert.Equal(IdempotencyOutcome.Proceed, afterADay.Outcome);
+    }
+
+    [Fact]
+    public async Task HashGivesASignedLinkPerTypeThatNamesTheAppointmentAndCannotBeForged()
+    {
+        var tenant = await SignUpAsync();
+        var shop = await tenant.OpenShopAsync();
+        var id = await tenant.BookIdAsync(shop.Booking("09:00"));
+        var links = Factory.Services.GetRequiredService<AppointmentLinks>();
+
+        var reschedule = (await tenant.GetAsync($"/api/v2/appointment/hash/{id}")).Data.GetString()!;
+        var cancel = (await tenant.GetAsync($"/api/v2/appointment/hash?appointment_id={id}&hash_type=cancel")).Data.GetString()!;
+        var confirm = (await tenant.GetAsync($"/api/v2/appointment/hash/{id}?hash_type=CONFIRM")).Data.GetString()!;
+
+        Assert.Equal(new AppointmentLink(tenant.CompanyId, id, AppointmentLinkType.Reschedule), await links.ReadAsync(reschedule));
+        Assert.Equal(new AppointmentLink(tenant.CompanyId, id, AppointmentLinkType.Cancel), await links.ReadAsync(cancel));
+        Assert.Equal(new AppointmentLink(tenant.CompanyId, id, AppointmentLinkType.Confirm), await links.ReadAsync(confirm));
+        Assert.Equal(reschedule, (await tenant.GetAsync($"/api/v2/appointment/hash/{id}?hash_type=reschedule")).Data.GetString());
+
+        // Another appointment id, type or company under the same signature is refused, as is a changed signature.
+        var parts = cancel.Split('-');
+        Assert.Null(await links.ReadAsync($"{parts[0]}-{id + 1:x}-{parts[2]}"));
+        Assert.Null(await links.ReadAsync($"r{parts[0][1..]}-{parts[1]}-{parts[2]}"));
+        Assert.Null(await links.ReadAsync($"c{tenant.CompanyId + 1:x}-{parts[1]}-{parts[2]}"));
+        Assert.Null(await links.ReadAsync($"{parts[0]}-{parts[1]}-{(parts[2][0] == 'A' ? 'B' : 'A')}{parts[2][1..]}"));
+        Assert.Null(await links.ReadAsync("not-a-token"));
+
+        var bad = await tenant.GetAsync($"/api/v2/appointment/hash/{id}?hash_type=delete");
+        Assert.Equal((400, 1), (bad.HttpStatus, bad.StatusCode));
+        Assert.Contains("hash_type", bad.StatusDescriptions, StringComparison.Ordinal);
+        var missing = await tenant.GetAsync("/api/v2/appointment/hash");
+        Assert.Equal((400, 1), (missing.HttpStatus, missing.StatusCode));
+        Assert.Contains("appointment_id", missing.StatusDescriptions, StringComparison.Ordinal);
+        Assert.Equal(404, (await tenant.GetAsync($"/api/v2/appointment/hash/{id + 1000}")).HttpStatus);
     }
 
     private static async Task<(Envelope Envelope, bool Replayed)> PostWithKeyAsync(Tenant tenant, string key, object body)
