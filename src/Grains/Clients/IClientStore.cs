@@ -44,6 +44,14 @@ public interface IClientStore
     /// spelling is kept). Atomic: concurrent upserts of one new e-mail create exactly one client. Server fields
     /// may be set here: <c>employee_id</c> (an integer) and <c>last_app_date</c> (an instant, stored as
     /// <see cref="ClientSchemas.FormatTimestamp"/>).
+    /// <para>
+    /// Durability rides on the appointment's commit: on PostgreSQL an upsert does not wait for its own WAL flush
+    /// (synchronous_commit off for its transaction). The log is sequential, so the booking's durable commit that
+    /// follows makes the client durable too; a crash before that loses only a client of a booking that was never
+    /// acknowledged. The note of the newest booking written after the commit (<c>employee_id</c>,
+    /// <c>last_app_date</c>) is flushed by the next commit or by the WAL writer within a few hundred milliseconds;
+    /// it is derived from the appointments, and the next booking of the client writes it again.
+    /// </para>
     /// </summary>
     Task<ClientUpsert> UpsertByEmailAsync(long companyId, string email, IReadOnlyDictionary<string, JsonElement> fields, CancellationToken cancellationToken);
 }
