@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Globalization;
 using NodaTime;
 using Scheduling.ApiHost.Api;
@@ -9,6 +10,7 @@ using Scheduling.Contracts.Employees;
 using Scheduling.Contracts.Locations;
 using Scheduling.Contracts.Services;
 using Scheduling.Grains.Holidays;
+using Scheduling.Grains.Telemetry;
 using Scheduling.Grains.TimeZones;
 
 namespace Scheduling.ApiHost.Availability;
@@ -27,10 +29,25 @@ public static class AvailabilityApi
 
     public static IEndpointRouteBuilder MapAvailabilityApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/v2/availability", GetAsync);
-        endpoints.MapGet("/api/v2/employee/getAvailability", GetEmployeeAsync);
+        endpoints.MapGet("/api/v2/availability", GetAsync).AddEndpointFilter(Timed("availability"));
+        endpoints.MapGet("/api/v2/employee/getAvailability", GetEmployeeAsync).AddEndpointFilter(Timed("employee_availability"));
         return endpoints;
     }
+
+    /// <summary>Records each answer's duration (errors included) as <c>scheduling_availability_duration_seconds</c>.</summary>
+    private static Func<EndpointFilterInvocationContext, EndpointFilterDelegate, ValueTask<object?>> Timed(string endpoint) =>
+        async (context, next) =>
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                return await next(context);
+            }
+            finally
+            {
+                BookingTelemetry.AvailabilityAnswered(endpoint, Stopwatch.GetElapsedTime(started));
+            }
+        };
 
     private static async Task<IResult> GetAsync(ApiCall call, TimeProvider time)
     {

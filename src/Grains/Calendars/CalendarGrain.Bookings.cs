@@ -6,6 +6,7 @@ using Scheduling.Contracts.Errors;
 using Scheduling.Contracts.Webhooks;
 using Scheduling.Grains.Appointments;
 using Scheduling.Grains.Availability;
+using Scheduling.Grains.Telemetry;
 using Scheduling.Grains.TimeZones;
 using Scheduling.Runtime;
 using Scheduling.Runtime.Streams;
@@ -39,7 +40,27 @@ public sealed partial class CalendarGrain
         }
     }
 
-    public async Task<Appointment> BookAsync(BookingRequest request)
+    public Task<Appointment> BookAsync(BookingRequest request) => CountedAsync("book", () => BookCoreAsync(request));
+
+    public Task<Appointment> ChangeAppointmentAsync(BookingRequest request) =>
+        request.Slot is null ? ChangeCoreAsync(request) : CountedAsync("reschedule", () => ChangeCoreAsync(request));
+
+    private static async Task<Appointment> CountedAsync(string operation, Func<Task<Appointment>> decide)
+    {
+        try
+        {
+            var appointment = await decide();
+            BookingTelemetry.Booked(operation);
+            return appointment;
+        }
+        catch (Exception ex)
+        {
+            BookingTelemetry.Refused(operation, ex);
+            throw;
+        }
+    }
+
+    private async Task<Appointment> BookCoreAsync(BookingRequest request)
     {
         EnsureExists();
         EnsureCompany(request.CompanyId);
@@ -63,7 +84,7 @@ public sealed partial class CalendarGrain
         return row;
     }
 
-    public async Task<Appointment> ChangeAppointmentAsync(BookingRequest request)
+    private async Task<Appointment> ChangeCoreAsync(BookingRequest request)
     {
         EnsureExists();
         EnsureCompany(request.CompanyId);

@@ -6,6 +6,7 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Scheduling.Grains.Telemetry;
 using Scheduling.Runtime.Hosting;
 using Scheduling.Runtime.Telemetry;
 
@@ -44,7 +45,7 @@ public static class SchedulingTelemetry
     public static IReadOnlyList<string> Meters { get; } =
     [
         RuntimeTelemetry.MeterName,
-        "Scheduling.Grains",
+        BookingTelemetry.MeterName,
         "Scheduling.Silo",
         "Scheduling.ApiHost",
         "Microsoft.AspNetCore.Hosting",

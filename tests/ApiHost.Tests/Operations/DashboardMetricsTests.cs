@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using Scheduling.ApiHost.Tests.Appointments;
 using Scheduling.ApiHost.Tests.Harness;
 using Scheduling.Runtime;
 using Scheduling.Runtime.Hosting;
@@ -100,6 +101,17 @@ public sealed class DashboardMetricsTests
             company_name = "Dashboards", nick_name = nick, email = $"{nick}@example.test", password = "correct horse battery",
         }));
         Assert.Equal(0, signUp.StatusCode);
+
+        // A booking, a refused one (its slot is taken) and an availability answer (the booking meters).
+        var auth = await Envelope.ReadAsync(await client.PostAsync(
+            $"/api/v2/account/authenticate?email={nick}@example.test&token={Uri.EscapeDataString(signUp.Data.GetProperty("api_key").GetString()!)}", null));
+        var owner = factory.CreateClient();
+        owner.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", auth.Data.GetProperty("session_token").GetString());
+        var tenant = new Tenant(signUp.Data.GetProperty("company_id").GetInt64(), nick, $"{nick}@example.test", string.Empty, string.Empty, owner);
+        var shop = await tenant.OpenShopAsync();
+        Assert.Equal(0, (await tenant.BookAsync(shop.Booking("09:00"))).StatusCode);
+        Assert.Equal(10, (await tenant.BookAsync(shop.Booking("09:00", email: "bo@example.test"))).StatusCode);
+        Assert.Equal(0, (await tenant.GetAsync($"/api/v2/availability?service_id={shop.Service}&location_id={shop.Location}&start_date={BookingTestData.Day}&t=daily&return=times")).StatusCode);
 
         // Grain calls, a state write, then a write whose version moved on underneath (a storage conflict).
         var grains = factory.Services.GetRequiredService<IGrainFactory>();
