@@ -38,6 +38,13 @@ public interface IOutboxStore
     Task ReleaseAsync(long sequence, DateTimeOffset retryAt, string? error, CancellationToken cancellationToken);
 
     Task<OutboxStats> GetStatsAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Forgets up to <paramref name="max"/> messages delivered before <paramref name="deliveredBefore"/> (oldest
+    /// first), so the outbox holds what is pending plus a retention window kept for audit and de-duplication;
+    /// returns how many it forgot. Undelivered messages are never touched.
+    /// </summary>
+    Task<int> PurgeDeliveredAsync(DateTimeOffset deliveredBefore, int max, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -292,6 +292,29 @@ public abstract class StorageContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PurgeForgetsMessagesDeliveredBeforeTheCutoffOldestFirstAndNeverPendingOnes()
+    {
+        var (early, late, pending) = (Message("s", T0), Message("s", T0), Message("s", T0));
+        await Outbox.AppendAsync([early, late, pending], default);
+        var claimed = await Outbox.ClaimAsync("silo-a", 10, Lease, T0, default);
+        await Outbox.CompleteAsync([claimed[0].Sequence], T0.AddSeconds(1), default);
+        await Outbox.CompleteAsync([claimed[1].Sequence], T0.AddSeconds(10), default);
+
+        Assert.Equal(1, await Outbox.PurgeDeliveredAsync(T0.AddSeconds(5), 100, default));
+        Assert.Equal(0, await Outbox.PurgeDeliveredAsync(T0.AddSeconds(5), 100, default));
+
+        // A purged message's event id is forgotten; a kept one still refuses a second publish.
+        await Outbox.AppendAsync([early with { CreatedAt = T0.AddSeconds(20) }], default);
+        await Assert.ThrowsAnyAsync<Exception>(() => Outbox.AppendAsync([late], default));
+
+        Assert.Equal(1, await Outbox.PurgeDeliveredAsync(T0.AddDays(9), 1, default));
+        Assert.Equal(0, await Outbox.PurgeDeliveredAsync(T0.AddDays(9), 1, default));
+        Assert.Equal(2, (await Outbox.GetStatsAsync(T0.AddSeconds(30), default)).Pending);
+        var left = await Outbox.ClaimAsync("silo-b", 10, Lease, T0.AddDays(9), default);
+        Assert.Equal([pending.EventId, early.EventId], left.Select(r => r.Message.EventId));
+    }
+
+    [Fact]
     public async Task StatsCountUndeliveredMessagesAndTheAgeOfTheOldest()
     {
         Assert.Equal(new OutboxStats(0, TimeSpan.Zero), await Outbox.GetStatsAsync(T0, default));

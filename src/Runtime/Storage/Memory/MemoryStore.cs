@@ -11,6 +11,9 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
     private readonly Dictionary<GrainStateKey, StoredState> _states = [];
     private readonly SortedDictionary<long, OutboxEntry> _pending = [];
     private readonly HashSet<Guid> _eventIds = [];
+
+    // Delivered messages leave _pending at once; their ids stay (de-duplication) until purged, oldest first.
+    private readonly Queue<(DateTimeOffset DeliveredAt, Guid EventId)> _deliveredIds = new();
     private readonly Dictionary<(GrainId, string), ReminderRow> _reminders = [];
     private readonly Dictionary<Type, IMemoryAttachmentWriter> _attachmentWriters;
     private long _sequence;
@@ -122,9 +125,10 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
         {
             foreach (var sequence in sequences)
             {
-                if (_pending.Remove(sequence))
+                if (_pending.Remove(sequence, out var entry))
                 {
                     _delivered++;
+                    _deliveredIds.Enqueue((now, entry.Message.EventId));
                 }
             }
         }
@@ -155,6 +159,21 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
         {
             var oldest = _pending.Count == 0 ? TimeSpan.Zero : now - _pending.Values.First().Message.CreatedAt;
             return Task.FromResult(new OutboxStats(_pending.Count, oldest < TimeSpan.Zero ? TimeSpan.Zero : oldest));
+        }
+    }
+
+    public Task<int> PurgeDeliveredAsync(DateTimeOffset deliveredBefore, int max, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var purged = 0;
+            while (purged < max && _deliveredIds.TryPeek(out var oldest) && oldest.DeliveredAt < deliveredBefore)
+            {
+                _eventIds.Remove(_deliveredIds.Dequeue().EventId);
+                purged++;
+            }
+
+            return Task.FromResult(purged);
         }
     }
 

@@ -148,6 +148,20 @@ public sealed class PostgresOutboxStore : IOutboxStore
         return new OutboxStats(pending, age < TimeSpan.Zero ? TimeSpan.Zero : age);
     }
 
+    public async Task<int> PurgeDeliveredAsync(DateTimeOffset deliveredBefore, int max, CancellationToken cancellationToken)
+    {
+        // Sequence order finds the oldest rows first; delivered rows are nearly all of the table, so the scan
+        // stops after about max rows.
+        await using var command = _dataSource.CreateCommand(
+            """
+            DELETE FROM outbox WHERE sequence IN (
+                SELECT sequence FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < @before ORDER BY sequence LIMIT @max)
+            """);
+        command.Parameters.AddWithValue("before", deliveredBefore.ToUniversalTime());
+        command.Parameters.AddWithValue("max", max);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The insert of one message, shared with state writes so both paths write identical rows.</summary>
     internal static NpgsqlBatchCommand CreateInsertCommand(OutboxMessage message)
     {
