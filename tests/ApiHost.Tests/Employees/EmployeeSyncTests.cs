@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Scheduling.ApiHost.Employees;
 using Scheduling.ApiHost.Tests.Appointments;
 using Scheduling.ApiHost.Tests.Harness;
 using Scheduling.Grains.Webhooks;
@@ -156,7 +157,7 @@ public abstract class EmployeeSyncTests<TStorage>(TStorage storage) : ApiTestBas
     }
 
     [Fact]
-    public async Task AFeedThatAnswersAnErrorOrIsNotACalendarIsRefusedAndChangesNothing()
+    public async Task AFeedThatAnswersAnErrorIsNotACalendarOrIsTooLargeIsRefusedAndChangesNothing()
     {
         var (tenant, shop) = await ShopWithFeedAsync();
         _feed.Status = 404;
@@ -164,11 +165,15 @@ public abstract class EmployeeSyncTests<TStorage>(TStorage storage) : ApiTestBas
         _feed.Status = 200;
         _feed.Body = "<html>not a calendar</html>";
         var notCalendar = await tenant.GetAsync($"/api/v2/employee/sync/{shop.Employee}");
+        _feed.Body = Calendar(Event("a@test", "DTSTART:20310303T180000Z", "DTEND:20310303T190000Z")) + new string(' ', CalendarFeedClient.MaxBytes);
+        var tooLarge = await tenant.GetAsync($"/api/v2/employee/sync/{shop.Employee}");
 
         Assert.Equal((400, 1), missing.Status());
         Assert.Contains("404", missing.StatusDescriptions, StringComparison.Ordinal);
         Assert.Equal((400, 1), notCalendar.Status());
         Assert.Contains("not an iCalendar feed", notCalendar.StatusDescriptions, StringComparison.Ordinal);
+        Assert.Equal((400, 1), tooLarge.Status());
+        Assert.Contains("larger than", tooLarge.StatusDescriptions, StringComparison.Ordinal);
         Assert.Equal(0, (await tenant.GetAsync("/api/v2/appointment?status=4&num_results=1")).Data.GetInt64());
     }
 
