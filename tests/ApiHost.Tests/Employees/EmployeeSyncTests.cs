@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Scheduling.ApiHost.Employees;
@@ -19,6 +20,7 @@ public abstract class EmployeeSyncTests<TStorage>(TStorage storage) : ApiTestBas
     // Booking day: Monday 2031-03-03, US/Pacific (GMT -08:00), working 09:00-17:00, a 60-minute service.
     private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2031, 3, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly WebhookOptions _targets = new() { AllowPrivateTargets = true };
+    private readonly RebindingResolver _resolver = new();
     private CalendarFeedServer _feed = null!;
 
     protected override IReadOnlyDictionary<string, string?>? Settings => new Dictionary<string, string?> { ["Runtime:WorkersEnabled"] = "false" };
@@ -29,6 +31,7 @@ public abstract class EmployeeSyncTests<TStorage>(TStorage storage) : ApiTestBas
 
         // One options object the tests may flip: loopback feeds are allowed unless a test forbids private targets.
         services.AddSingleton<IOptions<WebhookOptions>>(Options.Create(_targets));
+        services.AddSingleton<IHostAddressResolver>(_resolver);
     }
 
     public override async Task InitializeAsync()
@@ -157,6 +160,23 @@ public abstract class EmployeeSyncTests<TStorage>(TStorage storage) : ApiTestBas
     }
 
     [Fact]
+    public async Task AFeedNameThatResolvesToAPrivateAddressOnlyWhenConnectingIsRefused()
+    {
+        var (tenant, shop) = await ShopWithFeedAsync();
+        _feed.Body = Calendar(Event("a@test", "DTSTART:20310303T180000Z", "DTEND:20310303T190000Z"));
+        await tenant.PutJsonAsync($"/api/v2/employee/{shop.Employee}", new { ics_url = _feed.Url.Replace("127.0.0.1", "feed.test", StringComparison.Ordinal) });
+        _targets.AllowPrivateTargets = false;
+
+        // The name is public when the URL is checked and loopback when the connection is made (DNS rebinding).
+        var refused = await tenant.GetAsync($"/api/v2/employee/sync/{shop.Employee}");
+
+        Assert.Equal((400, 1), refused.Status());
+        Assert.StartsWith("ics_url: feed.test resolves to a private", refused.StatusDescriptions, StringComparison.Ordinal);
+        Assert.Equal(2, _resolver.Lookups);
+        Assert.Equal(0, _feed.Requests);
+    }
+
+    [Fact]
     public async Task AFeedThatAnswersAnErrorIsNotACalendarOrIsTooLargeIsRefusedAndChangesNothing()
     {
         var (tenant, shop) = await ShopWithFeedAsync();
@@ -208,6 +228,17 @@ public abstract class EmployeeSyncTests<TStorage>(TStorage storage) : ApiTestBas
             ? [.. times.EnumerateArray().Select(t => t.GetString()![..5])]
             : [];
     }
+}
+
+/// <summary>Answers a public address for the first lookup of a name and loopback for every later one.</summary>
+internal sealed class RebindingResolver : IHostAddressResolver
+{
+    private int _lookups;
+
+    public int Lookups => _lookups;
+
+    public Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) =>
+        Task.FromResult(Interlocked.Increment(ref _lookups) == 1 ? new[] { IPAddress.Parse("93.184.216.34") } : [IPAddress.Loopback]);
 }
 
 public sealed class EmployeeSyncMemoryTests(MemoryApiStorage storage) : EmployeeSyncTests<MemoryApiStorage>(storage);
