@@ -33,6 +33,7 @@ public static class ApiHostSetup
         builder.Services.AddOptions<DemoOptions>().Bind(configuration.GetSection("Demo"));
         builder.Services.AddHostedService<DemoAccountSeeder>();
         builder.Services.AddApiDocument();
+        builder.Services.AddSingleton<Employees.CalendarFeedClient>();
         builder.Services.Configure<ForwardedHeadersOptions>(o => ConfigureProxies(o, configuration));
         builder.Services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxBodyBytes);
         builder.Services.Configure<FormOptions>(o =>

@@ -15,12 +15,15 @@ namespace Scheduling.ApiHost.Appointments;
 /// unless <c>only_exact_dates=1</c>, as the reference does for time-zone conversions), <c>search_text</c> (every word
 /// in the client's name, e-mail, phone or the note), <c>client_name</c> (a part), <c>client_email</c> (whole),
 /// <c>paid</c>, <c>created_after/before</c>, <c>updated_after/before</c>, <c>cf_ids</c> + <c>cf_search</c>
-/// (+ <c>cf_search_precision</c> exact|fuzzy, <c>cf_search_operand</c> and|or). Order: <c>sort_by</c> start_date
-/// (default) or created, <c>sort_order</c> asc (default) or desc. Paging: start/end.
+/// (+ <c>cf_search_precision</c> exact|fuzzy, <c>cf_search_operand</c> and|or), and the ones the reference marks
+/// deprecated but old clients still send: <c>custom_field_1</c>..<c>custom_field_5</c> (that field's whole answer) and
+/// <c>ews_id</c>. Order: <c>sort_by</c> start_date (default) or created, <c>sort_order</c> asc (default) or desc.
+/// Paging: start/end. <see cref="ReadListView"/> reads the same query from the paginated list's parameters.
 /// </summary>
 public static class AppointmentListQuery
 {
     private const int MaxSearchLength = 256;
+    private const int LegacyCustomFields = 5;
     private static readonly TimeSpan ConversionMargin = TimeSpan.FromHours(48);
 
     public static AppointmentQuery Read(ApiRequest request, TimeZoneEntry zone)
@@ -56,6 +59,8 @@ public static class AppointmentListQuery
             UpdatedAfter = Bound(request, "updated_after", zone, upper: false),
             UpdatedBefore = Bound(request, "updated_before", zone, upper: true),
             CustomFields = ReadCustomFieldSearch(request),
+            CustomFieldValues = ReadLegacyCustomFields(request),
+            EwsId = NonEmpty(request.GetString(AppointmentField.EwsId, 255)),
             SortBy = NonEmpty(request.GetString("sort_by", 32))?.ToLowerInvariant() switch
             {
                 null or "start_date" => AppointmentSort.StartDate,
@@ -69,6 +74,44 @@ public static class AppointmentListQuery
                 _ => throw ApiException.InvalidField("sort_order", "must be asc or desc"),
             },
         };
+    }
+
+    /// <summary>
+    /// <c>GET /appointment/listView</c> (reference "List Appointments (Paginated)"): <c>location_id</c>, <c>employee_id</c>,
+    /// <c>q</c> (as search_text: every word in the client's name, e-mail, phone or the note), <c>start_date</c> (from
+    /// that date or date-time on, in <paramref name="zone"/>, exactly: no 48-hour margin), <c>skip</c> and <c>count</c>
+    /// (default 10); in start order.
+    /// </summary>
+    public static AppointmentQuery ReadListView(ApiRequest request, TimeZoneEntry zone)
+    {
+        var (skip, count) = ReadSkipCount(request);
+        return new AppointmentQuery
+        {
+            Skip = skip,
+            Take = count,
+            EmployeeId = request.GetId(AppointmentField.EmployeeId),
+            LocationId = request.GetId(AppointmentField.LocationId),
+            SearchText = NonEmpty(request.GetString("q", MaxSearchLength)),
+            StartFrom = Bound(request, AppointmentField.StartDate, zone, upper: false),
+        };
+    }
+
+    /// <summary><c>skip</c> (default 0) and <c>count</c> (default 10, at most the list cap): the paging of upcoming and listView.</summary>
+    public static (int Skip, int Count) ReadSkipCount(ApiRequest request)
+    {
+        var skip = request.GetInt("skip") ?? 0;
+        var count = request.GetInt("count") ?? 10;
+        if (skip < 0)
+        {
+            throw ApiException.InvalidField("skip", "must be 0 or more");
+        }
+
+        if (count is < 1 or > ListPage.DefaultMaxRows)
+        {
+            throw ApiException.InvalidField("count", $"must be between 1 and {ListPage.DefaultMaxRows}");
+        }
+
+        return (skip, count);
     }
 
     private static ImmutableArray<int> ReadStatuses(ApiRequest request)
@@ -123,6 +166,22 @@ public static class AppointmentListQuery
             _ => throw ApiException.InvalidField("cf_search_operand", "must be and or or"),
         };
         return new CustomFieldSearch(ids, text.Trim(), exact, all);
+    }
+
+    // custom_field_N=VALUE: the answer of field N is VALUE (ignoring case), as cf_ids=custom_field_N&cf_search=VALUE.
+    private static ImmutableArray<CustomFieldSearch> ReadLegacyCustomFields(ApiRequest request)
+    {
+        var searches = ImmutableArray.CreateBuilder<CustomFieldSearch>();
+        for (var n = 1; n <= LegacyCustomFields; n++)
+        {
+            var field = FormattableString.Invariant($"custom_field_{n}");
+            if (NonEmpty(request.GetString(field, MaxSearchLength)) is { } value)
+            {
+                searches.Add(new CustomFieldSearch([field], value, Exact: true, MatchAll: true));
+            }
+        }
+
+        return searches.ToImmutable();
     }
 
     private static DateTimeOffset? Bound(ApiRequest request, string field, TimeZoneEntry zone, bool upper) =>

@@ -54,6 +54,7 @@ public static class AppointmentsApi
         var appointments = endpoints.MapGroup("/api/v2/appointment");
         appointments.MapGet("/", ListAsync);
         appointments.MapGet("/upcoming", UpcomingAsync);
+        appointments.MapGet("/listView", ListViewAsync);
         appointments.MapPost("/", CreateAsync).AcceptsFields(AppointmentSchemas.Appointment).WithIdempotency();
         appointments.MapPost("/verify", VerifyAsync).WithIdempotency();
         appointments.MapPost("/confirm", ConfirmAsync).WithIdempotency();
@@ -203,24 +204,36 @@ public static class AppointmentsApi
     }
 
     /// <summary>
+    /// The paginated list (reference "List Appointments (Paginated)", <see cref="AppointmentListQuery.ReadListView"/>):
+    /// <c>results</c> = this page, <c>last_rows</c> = how many appointments match in all (the reference's sample shows a
+    /// number there, unlike upcoming's flag), so a client knows how many pages remain.
+    /// </summary>
+    private static async Task<IResult> ListViewAsync(ApiCall call, IAppointmentStore store, CancellationToken cancellationToken)
+    {
+        var request = call.Request;
+        var zoneId = ReadZone(request);
+        var zone = zoneId is { } z ? TimeZoneTable.Embedded.Get(z) : await AccountZoneAsync(call);
+        var query = AppointmentListQuery.ReadListView(request, zone);
+        var rows = await store.ListAsync(call.CompanyId, query, cancellationToken);
+        // A page that is not full ends the list: its total needs no second query.
+        var total = rows.Count < query.Take && (rows.Count > 0 || query.Skip == 0)
+            ? query.Skip + rows.Count
+            : await store.CountAsync(call.CompanyId, query, cancellationToken);
+        return ApiEnvelope.Ok(new Dictionary<string, object?>
+        {
+            ["results"] = rows.Select(a => AppointmentView.Render(a, zoneId)).ToList(),
+            ["last_rows"] = total,
+        });
+    }
+
+    /// <summary>
     /// Appointments starting after now with status 0, 1 or 2 (SPEC §5 "upcoming"), by start; <c>skip</c>/<c>count</c>
     /// (default 10) page them, and <c>last_rows</c> says whether this page is the last.
     /// </summary>
     private static async Task<IResult> UpcomingAsync(ApiCall call, IAppointmentStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var request = call.Request;
-        var skip = request.GetInt("skip") ?? 0;
-        var count = request.GetInt("count") ?? 10;
-        if (skip < 0)
-        {
-            throw ApiException.InvalidField("skip", "must be 0 or more");
-        }
-
-        if (count is < 1 or > ListPage.DefaultMaxRows)
-        {
-            throw ApiException.InvalidField("count", $"must be between 1 and {ListPage.DefaultMaxRows}");
-        }
-
+        var (skip, count) = AppointmentListQuery.ReadSkipCount(request);
         var query = new AppointmentQuery { Statuses = AppointmentStatus.Upcoming, StartFrom = time.GetUtcNow().AddTicks(1), Skip = skip, Take = count + 1 };
         var rows = await store.ListAsync(call.CompanyId, query, cancellationToken);
         var zone = ReadZone(request);

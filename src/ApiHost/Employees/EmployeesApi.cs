@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using NodaTime;
 using Scheduling.ApiHost.Api;
+using Scheduling.ApiHost.Appointments;
 using Scheduling.ApiHost.Catalog;
 using Scheduling.Contracts.Accounts;
 using Scheduling.Contracts.Directory;
@@ -8,7 +10,10 @@ using Scheduling.Contracts.Employees;
 using Scheduling.Contracts.Errors;
 using Scheduling.Contracts.Locations;
 using Scheduling.Contracts.Records;
+using Scheduling.Grains.Appointments;
 using Scheduling.Grains.Calendars;
+using Scheduling.Grains.TimeZones;
+using Scheduling.Runtime;
 using Scheduling.Runtime.Storage;
 
 namespace Scheduling.ApiHost.Employees;
@@ -39,6 +44,7 @@ public static class EmployeesApi
         employees.MapPost("/removePhoto", RemovePhotoAsync);
         employees.MapPost("/updateOrder", (ApiCall call) => AccountCatalog.ReorderAsync(call, CatalogKind.Employee, "employee"));
         employees.MapGet("/checknickname/{nickname}", CheckNicknameAsync);
+        employees.MapGet("/sync/{id}", SyncAsync);
         return endpoints;
     }
 
@@ -145,9 +151,13 @@ public static class EmployeesApi
         return await RespondAsync(call, updated);
     }
 
-    private static async Task<IResult> DeleteAsync(string id, ApiCall call, HttpContext context)
+    private static async Task<IResult> DeleteAsync(string id, ApiCall call, HttpContext context, IAppointmentStore appointments, TimeProvider time)
     {
         var employee = await LoadAsync(call, AccountCatalog.ParseId(id));
+        await UpcomingAppointments.RefuseDeleteIfAnyAsync(call, appointments, time, AppointmentOwner.Employee, employee.Id, "employee", context.RequestAborted);
+
+        // Imported busy time mirrors the employee's own calendar: it goes with the employee instead of blocking the delete.
+        await StaleActivation.RetryAsync(() => call.Grains.GetGrain<ICalendarGrain>(employee.Id).ImportBusyTimeAsync(call.CompanyId, TimeZoneTable.DefaultId, []));
         await call.Account.RemoveCatalogEntryAsync(CatalogKind.Employee, employee.Id);
         var locations = await call.Account.GetCatalogAsync(CatalogKind.Location);
         await Task.WhenAll(locations.Select(l => call.Grains.GetGrain<ILocationGrain>(l).SetEmployeeServicesAsync([new LocationLink(employee.Id, [])])));
@@ -155,6 +165,63 @@ public static class EmployeesApi
         await ReleaseNicknameAsync(call, employee.Nickname, employee.Id);
         await CatalogPhotoRequests.DeleteUploadAsync(context, call, employee.Photo);
         return ApiEnvelope.Ok(new Dictionary<string, object>());
+    }
+
+    /// <summary>
+    /// GET /employee/sync/{id} (reference "Sync Employee Calendar"; SPEC §4): imports the employee's Internet Calendar
+    /// (<c>ics_url</c>, <c>ics_service</c> 2 or unset) as busy time (status 4), so availability leaves those times out.
+    /// Every sync makes the busy time match the feed (by event UID: new events added, moved ones moved, vanished ones
+    /// removed); an event overlapping a client's appointment is left out and listed in <c>clashes</c>. Times without a
+    /// zone are the account's. <c>export=1</c> (pushing appointments to an external calendar) is not supported.
+    /// </summary>
+    private static async Task<IResult> SyncAsync(string id, ApiCall call, CalendarFeedClient feeds, CancellationToken cancellationToken)
+    {
+        var employee = await LoadAsync(call, AccountCatalog.ParseId(id));
+        if (call.Request.GetBool("export") == true)
+        {
+            throw ApiException.InvalidField("export", "exporting to an external calendar is not supported; sync imports the employee's ics_url (export=0)");
+        }
+
+        var url = employee.Values.GetText(CalendarFeedClient.Field);
+        if (string.IsNullOrWhiteSpace(url))
+        {
+            throw ApiException.InvalidField(CalendarFeedClient.Field,
+                $"employee {employee.Id} has no Internet Calendar to sync; set ics_url (and ics_service 2) with PUT /api/v2/employee/{employee.Id}");
+        }
+
+        if (employee.Values.GetInt("ics_service") is 1 or 3)
+        {
+            throw ApiException.InvalidField("ics_service", "Google (1) and Exchange (3) calendars are not supported; use 2 with the calendar's public ICS URL");
+        }
+
+        var account = await call.Account.GetAsync();
+        var zone = TimeZoneTable.Embedded.TryGet(account?.Profile.GetInt("timezone_id") ?? AccountSchemas.DefaultTimeZoneId, out var entry)
+            ? entry
+            : TimeZoneTable.Embedded.Default;
+        var feed = await feeds.FetchAsync(url, cancellationToken);
+        ImmutableArray<BusyEvent> events;
+        try
+        {
+            events = IcsCalendar.ReadBusyEvents(feed, zone.Zone);
+        }
+        catch (FormatException ex)
+        {
+            throw ApiException.InvalidField(CalendarFeedClient.Field, $"is not an iCalendar feed: {ex.Message}");
+        }
+
+        var sync = await StaleActivation.RetryAsync(() => call.Grains.GetGrain<ICalendarGrain>(employee.Id).ImportBusyTimeAsync(call.CompanyId, zone.Id, events));
+        return ApiEnvelope.Ok(new Dictionary<string, object>
+        {
+            ["added"] = sync.Added,
+            ["moved"] = sync.Moved,
+            ["removed"] = sync.Removed,
+            ["clashes"] = sync.Clashes.Select(c => new Dictionary<string, object>
+            {
+                ["uid"] = c.Uid,
+                ["start_date"] = AppointmentView.FormatLocal(zone.ToLocal(Instant.FromDateTimeOffset(c.Start))),
+                ["end_date"] = AppointmentView.FormatLocal(zone.ToLocal(Instant.FromDateTimeOffset(c.End))),
+            }).ToList(),
+        }, "SYNCED");
     }
 
     /// <summary>PUT /employee/{id}/assignAvailability: replaces the employee's working hours and out-of-office periods (SPEC §5).</summary>

@@ -1,12 +1,14 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using Scheduling.ApiHost.Api;
+using Scheduling.ApiHost.Appointments;
 using Scheduling.ApiHost.Catalog;
 using Scheduling.Contracts.Accounts;
 using Scheduling.Contracts.Employees;
 using Scheduling.Contracts.Errors;
 using Scheduling.Contracts.Locations;
 using Scheduling.Contracts.Records;
+using Scheduling.Grains.Appointments;
 using Scheduling.Grains.TimeZones;
 using Scheduling.Runtime.Storage;
 
@@ -92,9 +94,10 @@ public static class LocationsApi
         return await RespondAsync(call, location.Id);
     }
 
-    private static async Task<IResult> DeleteAsync(string id, ApiCall call, HttpContext context)
+    private static async Task<IResult> DeleteAsync(string id, ApiCall call, HttpContext context, IAppointmentStore appointments, TimeProvider time)
     {
         var location = await LoadAsync(call, AccountCatalog.ParseId(id));
+        await UpcomingAppointments.RefuseDeleteIfAnyAsync(call, appointments, time, AppointmentOwner.Location, location.Id, "location", context.RequestAborted);
         await call.Account.RemoveCatalogEntryAsync(CatalogKind.Location, location.Id);
         var employees = await call.Account.GetCatalogAsync(CatalogKind.Employee);
         await Task.WhenAll(employees.Select(e => call.Grains.GetGrain<ICalendarGrain>(e).RemoveLocationAsync(location.Id)));

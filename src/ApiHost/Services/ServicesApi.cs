@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using NodaTime;
 using Scheduling.ApiHost.Api;
+using Scheduling.ApiHost.Appointments;
 using Scheduling.ApiHost.Catalog;
 using Scheduling.ApiHost.Locations;
 using Scheduling.Contracts.Accounts;
@@ -10,6 +11,7 @@ using Scheduling.Contracts.Errors;
 using Scheduling.Contracts.Locations;
 using Scheduling.Contracts.Records;
 using Scheduling.Contracts.Services;
+using Scheduling.Grains.Appointments;
 using Scheduling.Grains.Services;
 using Scheduling.Grains.TimeZones;
 using Scheduling.Runtime.Storage;
@@ -93,9 +95,10 @@ public static class ServicesApi
         return ApiEnvelope.Ok(await ViewAsync(call, updated));
     }
 
-    private static async Task<IResult> DeleteAsync(string id, ApiCall call, HttpContext context)
+    private static async Task<IResult> DeleteAsync(string id, ApiCall call, HttpContext context, IAppointmentStore appointments, TimeProvider time)
     {
         var service = await LoadAsync(call, AccountCatalog.ParseId(id));
+        await UpcomingAppointments.RefuseDeleteIfAnyAsync(call, appointments, time, AppointmentOwner.Service, service.Id, "service", context.RequestAborted);
         await call.Account.RemoveCatalogEntryAsync(CatalogKind.Service, service.Id);
         var locations = await call.Account.GetCatalogAsync(CatalogKind.Location);
         await Task.WhenAll(locations.Select(l => call.Grains.GetGrain<ILocationGrain>(l).RemoveServiceAsync(service.Id)));

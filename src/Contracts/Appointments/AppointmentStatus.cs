@@ -34,4 +34,7 @@ public static class AppointmentStatus
     public static bool IsKnown(int status) => All.Contains(status);
 
     public static bool Occupies(int status) => status != Canceled;
+
+    /// <summary>Busy time mirrored from an external calendar (4) or an integration (6): it holds time but is no client's appointment.</summary>
+    public static bool IsImportedBusyTime(int status) => status is BusyExternal or BusyIntegration;
 }

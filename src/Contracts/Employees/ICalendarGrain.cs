@@ -63,6 +63,13 @@ public interface ICalendarGrain : IGrainWithIntegerKey
 
     /// <summary>Deletes one of this employee's appointments (its row goes; an event tells the subscribers).</summary>
     Task DeleteAppointmentAsync(long companyId, long appointmentId);
+
+    /// <summary>
+    /// Makes the employee's imported busy time (status 4) match <paramref name="events"/>, the external calendar's
+    /// events as fetched now: one busy appointment per event UID, added, moved or removed, so availability leaves
+    /// those times out. Events that have ended are ignored; no events removes every future imported block.
+    /// </summary>
+    Task<BusyTimeSync> ImportBusyTimeAsync(long companyId, int timeZoneId, ImmutableArray<BusyEvent> events);
 }
 
 /// <summary>An employee's profile as stored (the password hash stays inside the grain).</summary>

@@ -51,8 +51,26 @@ public static class AppointmentFilter
             }
         }
 
-        return query.CustomFields is not { } custom || MatchesCustomFields(row, custom);
+        if (query.EwsId is { } ews && !string.Equals(Text(row, AppointmentField.EwsId), ews, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        return (query.CustomFields is not { } custom || MatchesCustomFields(row, custom))
+            && (query.CustomFieldValues.IsDefaultOrEmpty || query.CustomFieldValues.All(value => MatchesCustomFields(row, value)));
     }
+
+    /// <summary>Whether the row is counted by <see cref="IAppointmentStore.CountUpcomingAsync"/>.</summary>
+    public static bool IsUpcomingOf(Appointment row, AppointmentOwner owner, long ownerId, DateTimeOffset since) =>
+        row.Occupies
+        && !AppointmentStatus.IsImportedBusyTime(row.Status)
+        && row.BlockEnd > since
+        && ownerId == owner switch
+        {
+            AppointmentOwner.Employee => row.EmployeeId,
+            AppointmentOwner.Location => row.LocationId,
+            _ => row.ServiceId,
+        };
 
     /// <summary>The order of the list: the sort key, then the id, both reversed for descending.</summary>
     public static int Compare(Appointment a, Appointment b, AppointmentQuery query)

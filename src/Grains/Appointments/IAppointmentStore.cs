@@ -20,6 +20,21 @@ public interface IAppointmentStore
 
     /// <summary>The employee's occupying appointments (status not 3) whose blocked time ends after <paramref name="since"/>, by start.</summary>
     Task<IReadOnlyList<Appointment>> OccupyingAsync(long employeeId, DateTimeOffset since, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// How many of the company's appointments with this employee, at this location or of this service still hold
+    /// time after <paramref name="since"/> (their blocked time ends later; status not 3): what refuses a delete.
+    /// Busy time imported from an external calendar (4, 6) is not a client's appointment and is not counted.
+    /// </summary>
+    Task<long> CountUpcomingAsync(long companyId, AppointmentOwner owner, long ownerId, DateTimeOffset since, CancellationToken cancellationToken);
+}
+
+/// <summary>What an appointment refers to, by id: the column <see cref="IAppointmentStore.CountUpcomingAsync"/> matches.</summary>
+public enum AppointmentOwner
+{
+    Employee,
+    Location,
+    Service,
 }
 
 public enum AppointmentSort
@@ -74,6 +89,12 @@ public sealed record AppointmentQuery
     public DateTimeOffset? CreatedBefore { get; init; }
 
     public CustomFieldSearch? CustomFields { get; init; }
+
+    /// <summary>custom_field_1..5 (deprecated by the reference, still sent by old clients): each a whole answer; all must hold.</summary>
+    public ImmutableArray<CustomFieldSearch> CustomFieldValues { get; init; } = [];
+
+    /// <summary>The deprecated ews_id, whole (ignoring case).</summary>
+    public string? EwsId { get; init; }
 
     public AppointmentSort SortBy { get; init; } = AppointmentSort.StartDate;
 

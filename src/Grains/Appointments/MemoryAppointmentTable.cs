@@ -99,6 +99,16 @@ public sealed class MemoryAppointmentTable : IMemoryAttachmentWriter, IAppointme
         }
     }
 
+    public Task<long> CountUpcomingAsync(long companyId, AppointmentOwner owner, long ownerId, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_byCompany.TryGetValue(companyId, out var company)
+                ? company.Values.LongCount(r => AppointmentFilter.IsUpcomingOf(r, owner, ownerId, since))
+                : 0L);
+        }
+    }
+
     private List<Appointment> Matching(long companyId, AppointmentQuery query)
     {
         lock (_lock)

@@ -46,6 +46,24 @@ public sealed class PostgresAppointmentStore(NpgsqlDataSource dataSource) : IApp
         return await ReadAllAsync(command, cancellationToken);
     }
 
+    public async Task<long> CountUpcomingAsync(long companyId, AppointmentOwner owner, long ownerId, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        // The column is one of three constants, never input; the (company_id, <column>, start_at) indexes serve the lookup.
+        var column = owner switch
+        {
+            AppointmentOwner.Employee => "employee_id",
+            AppointmentOwner.Location => "location_id",
+            _ => "service_id",
+        };
+        await using var command = dataSource.CreateCommand(
+            $"SELECT count(*) FROM appointments WHERE company_id = $1 AND {column} = $2 AND status <> ALL($3) AND block_end > $4");
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = companyId });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = ownerId });
+        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = [AppointmentStatus.Canceled, AppointmentStatus.BusyExternal, AppointmentStatus.BusyIntegration] });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = since.ToUniversalTime() });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     // The WHERE clause of a query, its values as positional parameters of the command.
     private static string Where(NpgsqlCommand command, long companyId, AppointmentQuery query)
     {
@@ -109,7 +127,18 @@ public sealed class PostgresAppointmentStore(NpgsqlDataSource dataSource) : IApp
             }
         }
 
-        if (query.CustomFields is { } custom)
+        if (query.EwsId is { } ews)
+        {
+            where.Append($" AND lower(COALESCE(data->>'ews_id', '')) = lower({Add(command, ews)})");
+        }
+
+        var customSearches = query.CustomFieldValues.IsDefault ? [] : query.CustomFieldValues;
+        if (query.CustomFields is { } cfSearch)
+        {
+            customSearches = customSearches.Insert(0, cfSearch);
+        }
+
+        foreach (var custom in customSearches)
         {
             var text = Add(command, custom.Text);
             var match = custom.Exact ? $"lower(part) = lower({text})" : $"strpos(lower(part), lower({text})) > 0";

@@ -19,20 +19,27 @@ public sealed class WebhookTargetGuard(IOptions<WebhookOptions> options, IHostAd
     private static readonly TimeSpan ResolveTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>The URL, checked; throws FieldValidationException naming target_url.</summary>
-    public async Task<Uri> CheckAsync(string targetUrl, CancellationToken cancellationToken = default)
+    public Task<Uri> CheckAsync(string targetUrl, CancellationToken cancellationToken = default) =>
+        CheckAsync(targetUrl, Field, cancellationToken);
+
+    /// <summary>
+    /// The URL, checked; throws FieldValidationException naming <paramref name="field"/>. Other requests the server
+    /// makes on a tenant's behalf (an employee's calendar feed) go through the same rule.
+    /// </summary>
+    public async Task<Uri> CheckAsync(string targetUrl, string field, CancellationToken cancellationToken)
     {
-        var uri = Parse(targetUrl);
+        var uri = Parse(targetUrl, field);
         if (options.Value.AllowPrivateTargets)
         {
             return uri;
         }
 
-        foreach (var address in await AddressesAsync(uri, cancellationToken))
+        foreach (var address in await AddressesAsync(uri, field, cancellationToken))
         {
             if (!IsPublic(address))
             {
-                throw new FieldValidationException(Field,
-                    $"{uri.Host} is {address}, a private, loopback or link-local address; webhooks go to public hosts only");
+                throw new FieldValidationException(field,
+                    $"{uri.Host} is {address}, a private, loopback or link-local address; only public hosts are allowed");
             }
         }
 
@@ -42,29 +49,29 @@ public sealed class WebhookTargetGuard(IOptions<WebhookOptions> options, IHostAd
     /// <summary>Whether a webhook may connect to this address under the current settings.</summary>
     public bool IsAllowed(IPAddress address) => options.Value.AllowPrivateTargets || IsPublic(address);
 
-    /// <summary>An absolute http or https URL with a host; throws FieldValidationException naming target_url.</summary>
-    public static Uri Parse(string targetUrl)
+    /// <summary>An absolute http or https URL with a host; throws FieldValidationException naming target_url (or <paramref name="field"/>).</summary>
+    public static Uri Parse(string targetUrl, string field = Field)
     {
         ArgumentNullException.ThrowIfNull(targetUrl);
         var text = targetUrl.Trim();
         if (text.Length == 0)
         {
-            throw new FieldValidationException(Field, "is required");
+            throw new FieldValidationException(field, "is required");
         }
 
         if (text.Length > WebhookSchemas.MaxTargetUrlLength)
         {
-            throw new FieldValidationException(Field, $"longer than {WebhookSchemas.MaxTargetUrlLength} characters");
+            throw new FieldValidationException(field, $"longer than {WebhookSchemas.MaxTargetUrlLength} characters");
         }
 
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
         {
-            throw new FieldValidationException(Field, "must be an absolute URL, e.g. https://example.com/webhooks");
+            throw new FieldValidationException(field, "must be an absolute URL, e.g. https://example.com/webhooks");
         }
 
         if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
         {
-            throw new FieldValidationException(Field, "must be an http or https URL");
+            throw new FieldValidationException(field, "must be an http or https URL");
         }
 
         return uri;
@@ -127,7 +134,7 @@ public sealed class WebhookTargetGuard(IOptions<WebhookOptions> options, IHostAd
         _ => true,
     };
 
-    private async Task<IPAddress[]> AddressesAsync(Uri uri, CancellationToken cancellationToken)
+    private async Task<IPAddress[]> AddressesAsync(Uri uri, string field, CancellationToken cancellationToken)
     {
         if (uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6)
         {
@@ -148,11 +155,11 @@ public sealed class WebhookTargetGuard(IOptions<WebhookOptions> options, IHostAd
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new FieldValidationException(Field, $"the host {uri.Host} did not resolve within {ResolveTimeout.TotalSeconds:0} seconds");
+            throw new FieldValidationException(field, $"the host {uri.Host} did not resolve within {ResolveTimeout.TotalSeconds:0} seconds");
         }
 
         return addresses.Length > 0
             ? addresses
-            : throw new FieldValidationException(Field, $"the host {uri.Host} does not resolve");
+            : throw new FieldValidationException(field, $"the host {uri.Host} does not resolve");
     }
 }

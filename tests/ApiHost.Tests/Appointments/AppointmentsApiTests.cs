@@ -122,6 +122,82 @@ public abstract class AppointmentsApiTests<TStorage>(TStorage storage) : ApiTest
     }
 
     [Fact]
+    public async Task TheDeprecatedCustomFieldAndEwsIdParametersStillFilterTheList()
+    {
+        var tenant = await SignUpAsync();
+        var shop = await tenant.OpenShopAsync();
+        var blue = await tenant.BookIdAsync(shop.Booking("09:00", new { ews_id = "AAMk-1", custom_fields = new Dictionary<string, object> { ["1"] = new[] { "Blue", "Colour" }, ["2"] = new[] { "Large", "Size" } } }));
+        var red = await tenant.BookIdAsync(shop.Booking("10:00", new { custom_fields = new Dictionary<string, object> { ["1"] = new[] { "red", "Colour" }, ["2"] = new[] { "Large", "Size" } } }));
+
+        async Task<long[]> Ids(string query) =>
+            [.. (await tenant.GetAsync($"/api/v2/appointment?{query}")).Data.EnumerateArray().Select(e => e.GetProperty("id").GetInt64())];
+
+        Assert.Equal([red], await Ids("custom_field_1=RED"));
+        Assert.Equal([blue, red], await Ids("custom_field_2=large"));
+        Assert.Equal([blue], await Ids("custom_field_1=blue&custom_field_2=large"));
+        Assert.Empty(await Ids("custom_field_1=blu"));
+        Assert.Empty(await Ids("custom_field_1=red&cf_ids=2&cf_search=small"));
+        Assert.Equal([blue], await Ids("ews_id=aamk-1"));
+        Assert.Equal(1, (await tenant.GetAsync("/api/v2/appointment?num_results=1&custom_field_1=red")).Data.GetInt64());
+    }
+
+    [Fact]
+    public async Task ListViewPagesBySkipAndCountAndTellsHowManyMatchInAll()
+    {
+        var tenant = await SignUpAsync();
+        var shop = await tenant.OpenShopAsync(employees: 2);
+        var (ann, bob) = (shop.Employees[0], shop.Employees[1]);
+        var a = await tenant.BookIdAsync(shop.Booking("09:00", new { note = "Needs a ramp" }, employee: ann));
+        var b = await tenant.BookIdAsync(shop.Booking("10:00", new { client_name = "Bo Brown" }, employee: ann, email: "bo@example.test"));
+        var c = await tenant.BookIdAsync(shop.Booking("11:00", employee: bob, email: "cy@example.test"));
+        var other = await SignUpAsync();
+        var otherShop = await other.OpenShopAsync();
+        await other.BookIdAsync(otherShop.Booking("09:00"));
+
+        async Task Page(string query, long total, params long[] ids)
+        {
+            var answer = await tenant.GetAsync($"/api/v2/appointment/listView?{query}");
+            Assert.True(answer.StatusCode == 0, answer.StatusDescriptions);
+            Assert.Equal(ids, answer.Data.GetProperty("results").EnumerateArray().Select(e => e.GetProperty("id").GetInt64()));
+            Assert.Equal(total, answer.Data.GetProperty("last_rows").GetInt64());
+        }
+
+        await Page("", 3, a, b, c);
+        await Page("count=2", 3, a, b);
+        await Page("skip=2&count=2", 3, c);
+        await Page("skip=5", 3);
+        await Page($"employee_id={ann}", 2, a, b);
+        await Page($"location_id={shop.Location}&start_date={BookingTestData.Day} 10:00", 2, b, c);
+        await Page("start_date=2031-03-04", 0);
+        await Page("q=brown", 1, b);
+        await Page("q=RAMP", 1, a);
+        var first = (await tenant.GetAsync("/api/v2/appointment/listview?count=1&timezone_id=553")).Data.GetProperty("results")[0];
+        Assert.Equal(("2031-03-03 09:00", "Ann Lee", ann), (first.GetProperty("start_date").GetString(), first.GetProperty("client_name").GetString(), first.GetProperty("employee_id").GetInt64()));
+    }
+
+    [Fact]
+    public async Task ListViewRefusesMalformedPagingAndDatesNamingTheField()
+    {
+        var tenant = await SignUpAsync();
+
+        var answers = new[]
+        {
+            (await tenant.GetAsync("/api/v2/appointment/listView?count=0"), "count:"),
+            (await tenant.GetAsync("/api/v2/appointment/listView?count=abc"), "count:"),
+            (await tenant.GetAsync("/api/v2/appointment/listView?skip=-1"), "skip:"),
+            (await tenant.GetAsync("/api/v2/appointment/listView?start_date=soon"), "start_date:"),
+            (await tenant.GetAsync("/api/v2/appointment/listView?employee_id=x"), "employee_id:"),
+            (await tenant.GetAsync($"/api/v2/appointment/listView?q={new string('q', 300)}"), "q:"),
+        };
+
+        Assert.All(answers, a =>
+        {
+            Assert.Equal((400, 1), a.Item1.Status());
+            Assert.StartsWith(a.Item2, a.Item1.StatusDescriptions, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
     public async Task EveryChangeCommitsItsEventWithTheAppointmentsVersionAndARefusalCommitsNone()
     {
         var tenant = await SignUpAsync();

@@ -143,6 +143,46 @@ public abstract class AppointmentStoreTests
         Assert.Equal(2, await Store.CountAsync(company, new() { EmployeeId = ann, Take = 1 }, default));
     }
 
+    [Fact]
+    public async Task UpcomingCountsOccupyingRowsOfTheCompanyByEmployeeLocationOrServiceThatEndAfterTheTime()
+    {
+        var (company, ann, bob) = (NewId(), NewId(), NewId());
+        await WriteAsync(AppointmentRowChange.Insert(Row(company, ann, Nine, location: 2, service: 3)));
+        await WriteAsync(AppointmentRowChange.Insert(Row(company, ann, Nine.AddHours(2), location: 2, service: 4)));
+        await WriteAsync(AppointmentRowChange.Insert(Row(company, bob, Nine, location: 5, service: 3, status: AppointmentStatus.Canceled)));
+        await WriteAsync(AppointmentRowChange.Insert(Row(company, bob, Nine.AddHours(2), location: 0, service: 0, status: AppointmentStatus.BusyExternal)));
+        await WriteAsync(AppointmentRowChange.Insert(Row(NewId(), ann, Nine.AddHours(4), location: 2, service: 3)));
+
+        Task<long> Count(AppointmentOwner owner, long id, DateTimeOffset since) => Store.CountUpcomingAsync(company, owner, id, since, default);
+
+        Assert.Equal(2, await Count(AppointmentOwner.Employee, ann, Nine));
+        Assert.Equal(1, await Count(AppointmentOwner.Employee, ann, Nine.AddHours(1)));
+        Assert.Equal(0, await Count(AppointmentOwner.Employee, ann, Nine.AddHours(3)));
+        Assert.Equal(2, await Count(AppointmentOwner.Location, 2, Nine.AddMinutes(59)));
+        Assert.Equal(1, await Count(AppointmentOwner.Service, 3, Nine));
+        Assert.Equal(0, await Count(AppointmentOwner.Location, 5, Nine));
+        Assert.Equal(0, await Count(AppointmentOwner.Employee, bob, Nine));
+    }
+
+    [Fact]
+    public async Task TheDeprecatedFiltersMatchEachCustomFieldsWholeAnswerAndTheEwsId()
+    {
+        var company = NewId();
+        var a = Row(company, NewId(), Nine, values: new { ews_id = "AAMk-1", custom_fields = new Dictionary<string, object> { ["1"] = new object[] { "Blue", "Colour" }, ["2"] = new object[] { "Large", "Size" } } });
+        var b = Row(company, NewId(), Nine, values: new { custom_fields = new Dictionary<string, object> { ["1"] = new object[] { "red", "Colour" }, ["2"] = new object[] { "Large", "Size" } } });
+        await WriteAsync(AppointmentRowChange.Insert(a));
+        await WriteAsync(AppointmentRowChange.Insert(b));
+
+        async Task<long[]> Ids(AppointmentQuery query) => [.. (await Store.ListAsync(company, query, default)).Select(r => r.Id).Order()];
+        static CustomFieldSearch Whole(string field, string text) => new([field], text, Exact: true, MatchAll: true);
+
+        Assert.Equal([b.Id], await Ids(new() { CustomFieldValues = [Whole("custom_field_1", "RED")] }));
+        Assert.Equal(new[] { a.Id, b.Id }.Order(), await Ids(new() { CustomFieldValues = [Whole("custom_field_2", "large")] }));
+        Assert.Equal([a.Id], await Ids(new() { CustomFieldValues = [Whole("custom_field_1", "blue"), Whole("custom_field_2", "large")] }));
+        Assert.Empty(await Ids(new() { CustomFieldValues = [Whole("custom_field_1", "red")], CustomFields = Whole("2", "small") }));
+        Assert.Equal([a.Id], await Ids(new() { EwsId = "aamk-1" }));
+    }
+
     private static long NewId() => Random.Shared.NextInt64(1_000_000, long.MaxValue);
 
     private static Appointment Row(
