@@ -100,10 +100,37 @@ public sealed class LocalClusterTests : IAsyncLifetime
             Assert.True(health.GetProperty("workers").GetBoolean());
         }
 
-        // TODO(booking, webhooks): the end-to-end smoke steps plug in here once those areas exist:
-        // subscribe a webhook receiver (a local listener started by this test), create an employee,
-        // service and location through nginx, book an appointment, and wait for the receiver to get the
-        // appointment-created delivery - sent by the worker silo, since the API hosts run without workers.
+        // A booking through nginx: the shop is set up through whichever host nginx picks, the booking lands in
+        // PostgreSQL, and both API hosts then see the appointment and no longer offer its time.
+        using var owner = new HttpClient { BaseAddress = Nginx };
+        owner.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var service = await IdAsync(owner, HttpMethod.Post, "/api/v2/service", new { name = "Cut", duration = 60, price = 10 });
+        var employee = await IdAsync(owner, HttpMethod.Post, "/api/v2/employee", new { first_name = "Ann", last_name = "Lee", email = $"ann-{nick}@example.test" });
+        var location = await IdAsync(owner, HttpMethod.Post, "/api/v2/location", new { name = "Main" });
+        await OkAsync(owner, HttpMethod.Post, $"/api/v2/location/assignServices?location_id={location}", new Dictionary<string, long[]> { [$"{employee}"] = [service] });
+        await OkAsync(owner, HttpMethod.Put, $"/api/v2/employee/{employee}/assignAvailability", new
+        {
+            availabilities = new[] { new { repeat = 1, location_id = location, days = EveryDay } },
+        });
+        var day = DateTime.UtcNow.Date.AddDays(14).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var booking = await OkAsync(owner, HttpMethod.Post, "/api/v2/appointment", new
+        {
+            service_id = service, location_id = location, employee_id = employee, start_date = $"{day} 10:00",
+            client_email = "kim@example.test", client_name = "Kim Park",
+        });
+        var appointment = booking.GetProperty("id").GetInt64();
+        Assert.Equal($"{day} 10:00", booking.GetProperty("start_date").GetString());
+        foreach (var host in new[] { ApiHost1, ApiHost2 })
+        {
+            using var direct = new HttpClient { BaseAddress = new Uri($"http://{host}") };
+            direct.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            var read = await OkAsync(direct, HttpMethod.Get, $"/api/v2/appointment/{appointment}", null);
+            Assert.Equal(employee, read[0].GetProperty("employee_id").GetInt64());
+            var times = (await OkAsync(direct, HttpMethod.Get, $"/api/v2/availability?service_id={service}&location_id={location}&start_date={day}&t=daily&return=times", null))
+                .GetProperty("times").GetProperty(day).EnumerateArray().Select(t => t.GetString()).ToList();
+            Assert.DoesNotContain("10:00:00", times);
+            Assert.Contains("11:00:00", times);
+        }
 
         var status = await ScriptAsync("status", TimeSpan.FromMinutes(1));
         Assert.True(status.ExitCode == 0, status.Output);
@@ -119,6 +146,25 @@ public sealed class LocalClusterTests : IAsyncLifetime
         {
             Assert.Contains("stopping within", File.ReadAllText(Path.Combine(_state.FullName, "logs", $"{silo}.log")), StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>Every day 09:00-17:00 (assignAvailability's day map).</summary>
+    private static readonly Dictionary<string, object> EveryDay = new[] { "mo", "tu", "we", "th", "fr", "sa", "su" }
+        .ToDictionary(d => d, _ => (object)new { time = new[] { new[] { "09:00", "17:00" } } });
+
+    private static async Task<JsonElement> OkAsync(HttpClient http, HttpMethod method, string path, object? body)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        var envelope = await ReadAsync(await http.SendAsync(request));
+        Assert.True(envelope.GetProperty("statusCode").GetInt32() == 0, $"{method} {path}: {envelope}");
+        return envelope.GetProperty("data");
+    }
+
+    /// <summary>The id of what a POST created (catalog creates answer a one-element list).</summary>
+    private static async Task<long> IdAsync(HttpClient http, HttpMethod method, string path, object body)
+    {
+        var data = await OkAsync(http, method, path, body);
+        return (data.ValueKind == JsonValueKind.Array ? data[0] : data).GetProperty("id").GetInt64();
     }
 
     private static string Upstream(HttpResponseMessage response) =>
