@@ -152,8 +152,7 @@
       dateInput.addEventListener("change", function () { if (dateInput.value) { showTimes(opts, dateInput.value, false); } });
       children.push(el("div", { "class": "date-nav" }, [
         el("button", { type: "button", "class": "secondary", onclick: function () { showTimes(opts, addDays(shownDate, -step), false); }, text: "‹ " + t(opts.week ? "previous_week" : "previous_day") }),
-        el("label", { "for": "date", text: t("date") }),
-        dateInput,
+        el("span", { "class": "date-pick" }, [el("label", { "for": "date", text: t("date") }), dateInput]),
         el("button", { type: "button", "class": "secondary", onclick: function () { showTimes(opts, addDays(shownDate, step), false); }, text: t(opts.week ? "next_week" : "next_day") + " ›" }),
       ]));
       var days = Object.keys(data.times || {}).sort();
