@@ -69,18 +69,9 @@ public sealed partial class BookingWidgetBrowserTests(WidgetHost host) : IClassF
     public async Task CancelingThroughTheEmailedLinkFreesTheTime()
     {
         var shop = await OpenShopAsync(providers: 1, services: 1);
-        var booked = await host.Http.PostAsJsonAsync($"/api/v2/public/{shop.Owner.Nickname}/book", new
-        {
-            service_id = shop.Services[0],
-            location_id = shop.Location,
-            start_date = $"{Day} 10:00",
-            client_name = "Cy Cancel",
-            client_email = "cy@example.test",
-            custom_fields = new Dictionary<string, string[]> { [shop.Field.ToString(CultureInfo.InvariantCulture)] = ["none", "Allergies"] },
-        });
-        await WidgetHost.ReadAsync(booked);
+        await BookThroughApiAsync(shop, "10:00", "cy@example.test");
         Assert.DoesNotContain("10:00:00", await FreeTimesAsync(shop));
-        var link = CancelLink().Match(host.Mail.To("cy@example.test")[^1].TextBody).Value;
+        var link = ManageLink().Matches(host.Mail.To("cy@example.test")[^1].TextBody).Select(m => m.Value).Single(l => l.Contains("/manage/c", StringComparison.Ordinal));
         var (page, shots) = await OpenAsync("cancel-link", phone: false);
 
         await page.GotoAsync(link);
@@ -93,6 +84,28 @@ public sealed partial class BookingWidgetBrowserTests(WidgetHost host) : IClassF
 
         Assert.Contains("10:00:00", await FreeTimesAsync(shop));
         Assert.Equal(3, Assert.Single((await shop.Owner.GetAsync("/api/v2/appointment")).EnumerateArray()).GetProperty("status").GetInt32());
+    }
+
+    [Fact]
+    public async Task ReschedulingThroughTheEmailedLinkMovesTheAppointment()
+    {
+        var shop = await OpenShopAsync(providers: 1, services: 1);
+        await BookThroughApiAsync(shop, "10:00", "ro@example.test");
+        var link = ManageLink().Matches(host.Mail.To("ro@example.test")[^1].TextBody).Select(m => m.Value).Single(l => l.Contains("/manage/r", StringComparison.Ordinal));
+        var (page, shots) = await OpenAsync("reschedule-link", phone: true);
+
+        await page.GotoAsync(link);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Reschedule" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Choose a new time" }));
+        await shots.TakeAsync("times");
+        await page.GetByRole(AriaRole.Button, new() { Name = "15:00" }).ClickAsync();
+        await shots.TakeAsync("chosen");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Reschedule" }).ClickAsync();
+        await Expect(page.GetByText("Your appointment is moved.").First);
+        await shots.TakeAsync("moved");
+
+        var appointment = Assert.Single((await shop.Owner.GetAsync("/api/v2/appointment")).EnumerateArray());
+        Assert.Equal($"{Day} 12:00", appointment.GetProperty("start_date").GetString());
     }
 
     [Fact]
@@ -157,6 +170,21 @@ public sealed partial class BookingWidgetBrowserTests(WidgetHost host) : IClassF
         await shots.TakeAsync("widget-open");
     }
 
+    /// <summary>A booking through the public route, as the page makes it (the client gets the e-mail with the links).</summary>
+    private async Task BookThroughApiAsync(Shop shop, string time, string email)
+    {
+        var booked = await host.Http.PostAsJsonAsync($"/api/v2/public/{shop.Owner.Nickname}/book", new
+        {
+            service_id = shop.Services[0],
+            location_id = shop.Location,
+            start_date = $"{Day} {time}",
+            client_name = "Cy Client",
+            client_email = email,
+            custom_fields = new Dictionary<string, string[]> { [shop.Field.ToString(CultureInfo.InvariantCulture)] = ["none", "Allergies"] },
+        });
+        await WidgetHost.ReadAsync(booked);
+    }
+
     private async Task<string[]> FreeTimesAsync(Shop shop)
     {
         var answer = await WidgetHost.ReadAsync(await host.Http.GetAsync($"/api/v2/public/{shop.Owner.Nickname}/availability?service_id={shop.Services[0]}&location_id={shop.Location}&start_date={Day}"));
@@ -214,8 +242,8 @@ public sealed partial class BookingWidgetBrowserTests(WidgetHost host) : IClassF
         return new Shop(owner, location, [.. serviceIds], [.. providerIds], field);
     }
 
-    [GeneratedRegex(@"http://\S+/manage/c\S+")]
-    private static partial Regex CancelLink();
+    [GeneratedRegex(@"http://\S+/manage/\S+")]
+    private static partial Regex ManageLink();
 
     private sealed record Shop(Owner Owner, long Location, long[] Services, long[] Providers, long Field);
 

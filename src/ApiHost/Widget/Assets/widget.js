@@ -429,7 +429,7 @@
         list.appendChild(el("dd", { text: row[1] }));
       });
       var children = [list];
-      if (zone !== appointment.timezone) { children.push(el("p", { "class": "note", text: t("times_in_zone", zone) + " " + whenIn(zone, instant) })); }
+      if (zone !== appointment.timezone) { children.push(el("p", { "class": "note", text: t("your_time", zone, whenIn(zone, instant)) })); }
       return children;
     }
 
