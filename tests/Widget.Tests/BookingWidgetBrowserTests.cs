@@ -66,6 +66,32 @@ public sealed partial class BookingWidgetBrowserTests(WidgetHost host) : IClassF
     }
 
     [Fact]
+    public async Task TheAccountsLanguageAndHostTimeOptionsShapeThePage()
+    {
+        var shop = await OpenShopAsync(providers: 1, services: 1);
+        await shop.Owner.PostAsync("/api/v2/account/saveOptions", new { lang = "fr", show_in_host_or_client_time = 1, hide_timezone_alert = 1, book_another_appointment = 1 });
+        var (page, shots) = await OpenAsync("options-fr", phone: false);
+
+        await page.GotoAsync($"{host.BaseUrl}/book/{shop.Owner.Nickname}");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Choisissez une heure" }));
+        await page.GetByLabel("Date").FillAsync(Day);
+        // The location's own times (09:00-17:00 Pacific), with no note about zones.
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "09:00" }));
+        Assert.Equal(0, await page.Locator(".note").CountAsync());
+        await shots.TakeAsync("times");
+        await page.GetByRole(AriaRole.Button, new() { Name = "09:00" }).ClickAsync();
+        await page.GetByLabel("Nom").FillAsync("Vi Sitor");
+        await page.GetByLabel("E-mail").FillAsync("fr@example.test");
+        await page.GetByLabel("Allergies").FillAsync("aucune");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Réserver", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Votre rendez-vous est réservé" }));
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Prendre un autre rendez-vous" }));
+        await shots.TakeAsync("confirmation");
+
+        Assert.Equal($"{Day} 09:00", Assert.Single((await shop.Owner.GetAsync("/api/v2/appointment")).EnumerateArray()).GetProperty("start_date").GetString());
+    }
+
+    [Fact]
     public async Task CancelingThroughTheEmailedLinkFreesTheTime()
     {
         var shop = await OpenShopAsync(providers: 1, services: 1);
