@@ -50,6 +50,15 @@ ensure_docker_compose() {
   fi
 }
 
+# The booking widget's browser tests (tests/Widget.Tests) drive Debian's chromium through Playwright's .NET
+# package, which brings its own driver; the browser itself is never downloaded.
+ensure_chromium() {
+  if [[ ! -x /usr/bin/chromium ]]; then
+    log "installing chromium"
+    apt_install chromium fonts-liberation
+  fi
+}
+
 # ---- private PostgreSQL --------------------------------------------------------------------------
 
 pg_ready() {
@@ -167,6 +176,7 @@ main() {
 
   ensure_dotnet
   ensure_docker_compose
+  ensure_chromium
   if [[ -n "${SCHEDULING_TEST_POSTGRES:-}" ]]; then
     log "using the PostgreSQL given by SCHEDULING_TEST_POSTGRES"
   else

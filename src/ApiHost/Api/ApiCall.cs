@@ -45,6 +45,14 @@ public sealed class ApiCall
 
     public IAccountGrain Account => Grains.GetGrain<IAccountGrain>(CompanyId);
 
+    /// <summary>
+    /// A call a visitor of the public booking pages makes on one company's behalf, with no session: it lets the
+    /// public routes reuse the booking and availability code scoped to that company. The request must hold only
+    /// fields a visitor may set (the public routes copy them from a whitelist); it is never given to a session route.
+    /// </summary>
+    public static ApiCall ForVisitor(ApiRequest request, long companyId, IGrainFactory grains) =>
+        new(request, new SessionInfo(companyId, 0, DateTimeOffset.MaxValue), companyId, grains, string.Empty);
+
     public static async ValueTask<ApiCall?> BindAsync(HttpContext context)
     {
         var request = (await ApiRequest.BindAsync(context))!;

@@ -83,6 +83,10 @@ public sealed class ApiRequest
         return new ApiRequest(fields, items);
     }
 
+    /// <summary>A request made of the given fields only (the public routes pass on a whitelist of what a visitor sent).</summary>
+    public static ApiRequest FromFields(IEnumerable<KeyValuePair<string, JsonElement>> fields) =>
+        new(fields.ToDictionary(p => p.Key, p => (object)p.Value, StringComparer.OrdinalIgnoreCase), items: null);
+
     public bool Has(string name) => _values.TryGetValue(name, out var value) && (value is string || ((JsonElement)value).ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined));
 
     public JsonElement? GetElement(string name) => _values.TryGetValue(name, out var value)

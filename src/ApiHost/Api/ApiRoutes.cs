@@ -11,6 +11,7 @@ using Scheduling.ApiHost.Media;
 using Scheduling.ApiHost.Services;
 using Scheduling.ApiHost.Subscriptions;
 using Scheduling.ApiHost.TimeZones;
+using Scheduling.ApiHost.Widget;
 
 namespace Scheduling.ApiHost.Api;
 
@@ -34,6 +35,9 @@ public static class ApiRoutes
         app.MapAvailabilityApi();
         app.MapSubscriptionsApi();
         app.MapAppointmentsApi();
+        app.MapPublicBookingApi();
+        app.MapManageLinksApi();
+        app.MapWidgetPages();
         app.MapApiFallback();
         return app;
     }

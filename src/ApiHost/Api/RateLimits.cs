@@ -18,6 +18,12 @@ public sealed class RateLimitOptions
     public int AnonymousPerSecond { get; set; } = 20;
 
     public int AnonymousBurst { get; set; } = 40;
+
+    /// <summary>Sustained requests per second one visitor address may make to the public booking routes.</summary>
+    public int VisitorPerSecond { get; set; } = 10;
+
+    /// <summary>A booking page's first load asks for the catalog and a few days of times at once.</summary>
+    public int VisitorBurst { get; set; } = 60;
 }
 
 /// <summary>The caller made too many requests; the envelope says when to come back (HTTP 429, statusCode 8).</summary>
@@ -34,12 +40,14 @@ public sealed class RateLimits : IDisposable
 {
     private readonly PartitionedRateLimiter<long> _companies;
     private readonly PartitionedRateLimiter<IPAddress> _anonymous;
+    private readonly PartitionedRateLimiter<IPAddress> _visitors;
 
     public RateLimits(IOptions<RateLimitOptions> options)
     {
         var o = options.Value;
         _companies = PartitionedRateLimiter.Create<long, long>(company => RateLimitPartition.GetTokenBucketLimiter(company, _ => Bucket(o.PerCompanyPerSecond, o.PerCompanyBurst)));
         _anonymous = PartitionedRateLimiter.Create<IPAddress, IPAddress>(address => RateLimitPartition.GetTokenBucketLimiter(address, _ => Bucket(o.AnonymousPerSecond, o.AnonymousBurst)));
+        _visitors = PartitionedRateLimiter.Create<IPAddress, IPAddress>(address => RateLimitPartition.GetTokenBucketLimiter(address, _ => Bucket(o.VisitorPerSecond, o.VisitorBurst)));
     }
 
     public void CheckCompany(long companyId) => Check(_companies.AttemptAcquire(companyId), $"company {companyId.ToString(CultureInfo.InvariantCulture)}");
@@ -47,10 +55,15 @@ public sealed class RateLimits : IDisposable
     public void CheckAnonymous(HttpContext context) =>
         Check(_anonymous.AttemptAcquire(context.Connection.RemoteIpAddress ?? IPAddress.None), "this address");
 
+    /// <summary>The public booking routes (no session): per visitor address, apart from sign-up's bucket.</summary>
+    public void CheckVisitor(HttpContext context) =>
+        Check(_visitors.AttemptAcquire(context.Connection.RemoteIpAddress ?? IPAddress.None), "this address");
+
     public void Dispose()
     {
         _companies.Dispose();
         _anonymous.Dispose();
+        _visitors.Dispose();
     }
 
     private static void Check(RateLimitLease lease, string who)

@@ -69,6 +69,13 @@ public static class AppointmentsApi
 
     private static async Task<IResult> CreateAsync(ApiCall call, IClientStore clients, IIdGenerator ids, CancellationToken cancellationToken)
     {
+        var (appointment, zone) = await BookAsync(call, clients, ids, cancellationToken);
+        return ApiEnvelope.Ok(AppointmentView.Render(appointment, zone.Id));
+    }
+
+    /// <summary>Books what the call's request asks for (see the class summary); the public booking page books through it too.</summary>
+    internal static async Task<(Appointment Appointment, TimeZoneEntry Zone)> BookAsync(ApiCall call, IClientStore clients, IIdGenerator ids, CancellationToken cancellationToken)
+    {
         var request = call.Request;
         var values = Bind(request, create: true);
         if (values.GetInt(AppointmentField.Status) == AppointmentStatus.Canceled)
@@ -101,7 +108,7 @@ public static class AppointmentsApi
             : call.Grains.GetGrain<ILocationGrain>(location.Id).BookAnyProviderAsync(booking));
 
         await NoteLatestAppointmentAsync(call, clients, client, appointment, cancellationToken);
-        return ApiEnvelope.Ok(AppointmentView.Render(appointment, zone.Id));
+        return (appointment, zone);
     }
 
     /// <summary>The reference answers a single appointment as a one-element list, with the provider's e-mail.</summary>
@@ -131,9 +138,16 @@ public static class AppointmentsApi
 
     private static async Task<IResult> UpdateAsync(string id, ApiCall call, IAppointmentStore store, IClientStore clients, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        var appointment = await ChangeAsync(call, store, clients, loggers, ParseId(id), cancellationToken);
+        return ApiEnvelope.Ok(AppointmentView.Render(appointment, ReadZone(call.Request), new Dictionary<string, object?> { ["old_id"] = appointment.Id }));
+    }
+
+    /// <summary>Applies the call's request to the appointment (see the class summary); the self-service links change through it too.</summary>
+    internal static async Task<Appointment> ChangeAsync(ApiCall call, IAppointmentStore store, IClientStore clients, ILoggerFactory loggers, long appointmentId, CancellationToken cancellationToken)
+    {
         var changes = Bind(call.Request, create: false);
         JsonElement? customFields = call.Request.Has(AppointmentField.CustomFields) ? await ReadCustomFieldsAsync(call, creating: false) : null;
-        var (appointment, before) = await OnCalendarAsync(call, store, ParseId(id), async stored =>
+        var (appointment, before) = await OnCalendarAsync(call, store, appointmentId, async stored =>
         {
             var (request, calendar) = await ChangeRequestAsync(call, clients, stored, changes, customFields, cancellationToken);
             return (await call.Grains.GetGrain<ICalendarGrain>(calendar).ChangeAppointmentAsync(request), stored);
@@ -143,7 +157,7 @@ public static class AppointmentsApi
             await ReleaseAsync(call, before, loggers);
         }
 
-        return ApiEnvelope.Ok(AppointmentView.Render(appointment, ReadZone(call.Request), new Dictionary<string, object?> { ["old_id"] = appointment.Id }));
+        return appointment;
     }
 
     private static async Task<IResult> DeleteAsync(string id, ApiCall call, IAppointmentStore store, CancellationToken cancellationToken)

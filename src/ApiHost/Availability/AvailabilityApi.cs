@@ -49,7 +49,8 @@ public static class AvailabilityApi
             }
         };
 
-    private static async Task<IResult> GetAsync(ApiCall call, TimeProvider time)
+    /// <summary>GET /availability; the public booking page asks through it too.</summary>
+    internal static async Task<IResult> GetAsync(ApiCall call, TimeProvider time)
     {
         var request = call.Request;
         var service = await AppointmentPlaces.ServiceAsync(call, request.RequireId("service_id"));

@@ -41,7 +41,8 @@ public static class IdempotencyKeys
         }
 
         var request = (await ApiRequest.BindAsync(http))!;
-        var companyId = context.Arguments.OfType<ApiCall>().FirstOrDefault()?.CompanyId ?? 0;
+        var companyId = context.Arguments.OfType<ApiCall>().FirstOrDefault()?.CompanyId
+            ?? context.Arguments.OfType<Widget.VisitorCall>().FirstOrDefault()?.CompanyId ?? 0;
         var fingerprint = Fingerprint(http.Request.Method, http.Request.Path, request);
         var grain = http.RequestServices.GetRequiredService<IGrainFactory>()
             .GetGrain<IIdempotencyGrain>(FormattableString.Invariant($"{companyId}/{key}"));
