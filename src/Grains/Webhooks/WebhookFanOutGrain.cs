@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Scheduling.Contracts.Appointments;
+using Scheduling.Contracts.Employees;
 using Scheduling.Contracts.Webhooks;
 using Scheduling.Runtime;
 using Scheduling.Runtime.Storage;
@@ -32,7 +33,9 @@ public sealed class WebhookFanOutGrain(
             return;
         }
 
-        var body = WebhookPayload.Build(eventId, item);
+        // Read when the event is recorded, so every attempt sends the same bytes.
+        var employee = await GrainFactory.GetGrain<ICalendarGrain>(item.Appointment.EmployeeId).GetAsync();
+        var body = WebhookPayload.Build(eventId, item, employee?.Email ?? string.Empty);
         var added = 0;
         foreach (var subscription in subscribers)
         {

@@ -8,7 +8,7 @@ namespace Scheduling.Grains.Webhooks;
 
 /// <summary>
 /// The body of a webhook (SPEC §9): <c>{"id", "type", "created_at", "company_id", "data"}</c>, <c>data</c> being the
-/// appointment as GET /appointment/{id} shows it, plus <c>previous</c> on a reschedule.
+/// appointment as GET /appointment/{id} shows it (<see cref="AppointmentView.EventData"/> plus the provider's e-mail), plus <c>previous</c> on a reschedule.
 /// </summary>
 public static class WebhookPayload
 {
@@ -19,16 +19,23 @@ public static class WebhookPayload
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static string Build(Guid eventId, AppointmentEvent appointmentEvent)
+    /// <summary>The body; <paramref name="providerEmail"/> is the employee's e-mail, which GET /appointment/{id} adds to the record.</summary>
+    public static string Build(Guid eventId, AppointmentEvent appointmentEvent, string providerEmail)
     {
         ArgumentNullException.ThrowIfNull(appointmentEvent);
+        var extra = new Dictionary<string, object?> { [AppointmentField.ProviderEmail] = providerEmail };
+        foreach (var (name, value) in AppointmentView.EventData(appointmentEvent).Where(p => p.Key == "previous"))
+        {
+            extra[name] = value;
+        }
+
         var body = new Dictionary<string, object?>
         {
             ["id"] = EventId(eventId),
             ["type"] = appointmentEvent.Type,
             ["created_at"] = appointmentEvent.OccurredAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
             ["company_id"] = appointmentEvent.CompanyId,
-            ["data"] = AppointmentView.EventData(appointmentEvent),
+            ["data"] = AppointmentView.Render(appointmentEvent.Appointment, extra: extra),
         };
         return JsonSerializer.Serialize(body, s_json);
     }
