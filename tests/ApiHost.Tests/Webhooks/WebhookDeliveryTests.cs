@@ -214,6 +214,31 @@ public abstract class WebhookDeliveryTests<TStorage>(TStorage storage) : ApiTest
     }
 
     [Fact]
+    public async Task AReceiverSilentForFifteenSecondsIsAFailedAttemptRetriedLater()
+    {
+        var tenant = await SignUpAsync();
+        var (hook, _) = await SubscribeAsync(tenant, _receiver.Url);
+        var shop = await tenant.OpenShopAsync();
+        await tenant.BookIdAsync(shop.Booking("09:00"));
+        await Factory.Services.GetRequiredService<ISiloControl>().DeliverStreamsAsync();
+
+        _receiver.Hold();
+        var pass = Factory.Services.GetRequiredService<WebhookDeliveryService>().DeliverDueAsync();
+        await _receiver.WaitForAsync(1);
+        _clock.Advance(TimeSpan.FromSeconds(15));
+        await pass;
+        _receiver.Release();
+
+        var delivery = Assert.Single(await DeliveriesAsync(tenant, hook));
+        Assert.Equal("pending", delivery.GetProperty("status").GetString());
+        Assert.Equal("no answer within 15 s", delivery.GetProperty("last_error").GetString());
+        _clock.Advance(TimeSpan.FromSeconds(6));
+        await DeliverAsync();
+        Assert.Equal("delivered", Assert.Single(await DeliveriesAsync(tenant, hook)).GetProperty("status").GetString());
+        Assert.Equal(2, _receiver.Count);
+    }
+
+    [Fact]
     public async Task ARedirectIsAFailedAttemptAndIsNotFollowed()
     {
         var tenant = await SignUpAsync();
