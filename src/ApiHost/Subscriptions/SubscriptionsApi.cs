@@ -84,7 +84,10 @@ public static class SubscriptionsApi
         return ApiEnvelope.Ok(rows.Select(DeliveryView).ToList());
     }
 
-    /// <summary>Queues another attempt now, whatever the delivery's status (also after it failed), under the same webhook-id.</summary>
+    /// <summary>
+    /// Queues another attempt now, whatever the delivery's status (also after it failed), under the same webhook-id;
+    /// 409 / 5 while a worker is sending it (that attempt's record would overwrite the request).
+    /// </summary>
     private static async Task<IResult> RedeliverAsync(
         string id,
         [FromRoute(Name = "delivery_id")] string deliveryId,
@@ -102,9 +105,12 @@ public static class SubscriptionsApi
         }
 
         var now = time.GetUtcNow();
-        if (!await deliveries.RedeliverAsync(call.CompanyId, subscription.Id, delivery, now, cancellationToken))
+        switch (await deliveries.RedeliverAsync(call.CompanyId, subscription.Id, delivery, now, cancellationToken))
         {
-            throw new NotFoundException($"delivery {delivery} not found");
+            case WebhookRedelivery.NotFound:
+                throw new NotFoundException($"delivery {delivery} not found");
+            case WebhookRedelivery.InFlight:
+                throw new SaveConflictException($"delivery {delivery} is being sent right now; ask again once this attempt shows in its log");
         }
 
         signal.Signal();

@@ -28,13 +28,25 @@ public interface IWebhookDeliveryStore
     Task<IReadOnlyList<WebhookDeliveryRecord>> ListAsync(long companyId, long subscriptionId, int skip, int take, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Queues another attempt now (pending, due at <paramref name="now"/>), whatever the delivery's status; false
-    /// when the company has no such delivery for that subscription.
+    /// Queues another attempt now (pending, due at <paramref name="now"/>), whatever the delivery's status, unless a
+    /// worker holds it right now (its attempt would overwrite the request when it records).
     /// </summary>
-    Task<bool> RedeliverAsync(long companyId, long subscriptionId, long deliveryId, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<WebhookRedelivery> RedeliverAsync(long companyId, long subscriptionId, long deliveryId, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>When a delivery of the subscription last succeeded; null when none ever did.</summary>
     Task<DateTimeOffset?> LastDeliveredAtAsync(long subscriptionId, CancellationToken cancellationToken);
 
     Task<WebhookDeliveryStats> GetStatsAsync(DateTimeOffset now, CancellationToken cancellationToken);
+}
+
+/// <summary>What a redelivery request came to.</summary>
+public enum WebhookRedelivery
+{
+    /// <summary>The company has no such delivery for that subscription.</summary>
+    NotFound,
+
+    /// <summary>A worker is sending it at this moment; ask again once its attempt is recorded.</summary>
+    InFlight,
+
+    Queued,
 }

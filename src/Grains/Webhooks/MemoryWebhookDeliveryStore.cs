@@ -84,17 +84,22 @@ public sealed class MemoryWebhookDeliveryStore : IWebhookDeliveryStore
         }
     }
 
-    public Task<bool> RedeliverAsync(long companyId, long subscriptionId, long deliveryId, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<WebhookRedelivery> RedeliverAsync(long companyId, long subscriptionId, long deliveryId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
             if (!_rows.TryGetValue(deliveryId, out var row) || row.Delivery.CompanyId != companyId || row.Delivery.SubscriptionId != subscriptionId)
             {
-                return Task.FromResult(false);
+                return Task.FromResult(WebhookRedelivery.NotFound);
+            }
+
+            if (row.LeaseUntil > now)
+            {
+                return Task.FromResult(WebhookRedelivery.InFlight);
             }
 
             row.Delivery = row.Delivery with { Status = WebhookDeliveryStatus.Pending, NextAttemptAt = now };
-            return Task.FromResult(true);
+            return Task.FromResult(WebhookRedelivery.Queued);
         }
     }
 

@@ -161,15 +161,30 @@ public sealed class PostgresWebhookDeliveryStore(NpgsqlDataSource dataSource) : 
         return [.. deliveries.Select(d => new WebhookDeliveryRecord(d, [.. byDelivery[d.Id]]))];
     }
 
-    public async Task<bool> RedeliverAsync(long companyId, long subscriptionId, long deliveryId, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<WebhookRedelivery> RedeliverAsync(long companyId, long subscriptionId, long deliveryId, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        // One statement: the row is found (or not) and changed only when no live lease holds it.
         await using var command = dataSource.CreateCommand(
-            "UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = $4 WHERE id = $1 AND company_id = $2 AND subscription_id = $3");
+            """
+            WITH target AS (
+                SELECT id, lease_until IS NOT NULL AND lease_until > $4 AS in_flight FROM webhook_deliveries
+                WHERE id = $1 AND company_id = $2 AND subscription_id = $3
+                FOR UPDATE),
+            queued AS (
+                UPDATE webhook_deliveries AS d SET status = 'pending', next_attempt_at = $4
+                FROM target WHERE d.id = target.id AND NOT target.in_flight
+                RETURNING d.id)
+            SELECT (SELECT in_flight FROM target), (SELECT count(*) FROM queued)
+            """);
         command.Parameters.Add(Long(deliveryId));
         command.Parameters.Add(Long(companyId));
         command.Parameters.Add(Long(subscriptionId));
         command.Parameters.Add(Time(now));
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return reader.IsDBNull(0) ? WebhookRedelivery.NotFound
+            : reader.GetInt64(1) == 1 ? WebhookRedelivery.Queued
+            : WebhookRedelivery.InFlight;
     }
 
     public async Task<DateTimeOffset?> LastDeliveredAtAsync(long subscriptionId, CancellationToken cancellationToken)

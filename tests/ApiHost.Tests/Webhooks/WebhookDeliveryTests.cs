@@ -342,6 +342,31 @@ public abstract class WebhookDeliveryTests<TStorage>(TStorage storage) : ApiTest
     }
 
     [Fact]
+    public async Task RedeliverWhileAWorkerIsSendingTheDeliveryIsAConflict()
+    {
+        var tenant = await SignUpAsync();
+        var (hook, _) = await SubscribeAsync(tenant, _receiver.Url);
+        var shop = await tenant.OpenShopAsync();
+        await tenant.BookIdAsync(shop.Booking("09:00"));
+        await Factory.Services.GetRequiredService<ISiloControl>().DeliverStreamsAsync();
+        var deliveryId = Assert.Single(await DeliveriesAsync(tenant, hook)).GetProperty("id").GetInt64();
+
+        _receiver.Hold();
+        var pass = Factory.Services.GetRequiredService<WebhookDeliveryService>().DeliverDueAsync();
+        await _receiver.WaitForAsync(1);
+        var during = await tenant.PostJsonAsync($"/api/v2/subscribe/{hook}/deliveries/{deliveryId}/redeliver", new { });
+        _receiver.Release();
+        await pass;
+        var after = await tenant.PostJsonAsync($"/api/v2/subscribe/{hook}/deliveries/{deliveryId}/redeliver", new { });
+        await DeliverAsync();
+
+        Assert.Equal((409, 5), during.Status());
+        Assert.Equal((200, 0), after.Status());
+        Assert.Equal(2, _receiver.Count);
+        Assert.Equal(2, Assert.Single(await DeliveriesAsync(tenant, hook)).GetProperty("attempt_count").GetInt32());
+    }
+
+    [Fact]
     public async Task DeliveryRoutesRefuseMalformedAndUnknownIds()
     {
         var tenant = await SignUpAsync();
