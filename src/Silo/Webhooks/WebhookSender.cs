@@ -36,6 +36,8 @@ public sealed class WebhookSender : IDisposable
         {
             AllowAutoRedirect = false,
             UseCookies = false,
+            // Through a proxy the connect step would check the proxy's address, not the target's.
+            UseProxy = false,
             AutomaticDecompression = DecompressionMethods.None,
             // Pooled connections were checked when they were opened; renewing them bounds how long one outlives a DNS change.
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
