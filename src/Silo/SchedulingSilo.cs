@@ -9,6 +9,7 @@ using Scheduling.Grains.Webhooks;
 using Scheduling.Runtime.Hosting;
 using Scheduling.Silo.Hosting;
 using Scheduling.Silo.Telemetry;
+using Scheduling.Silo.Webhooks;
 
 namespace Scheduling.Silo;
 
@@ -51,6 +52,7 @@ public static class SchedulingSilo
         });
         builder.Services.AddNotifications(configuration);
         builder.Services.AddWebhookTargets(configuration);
+        builder.Services.AddWebhookDelivery();
         builder.Services.AddOptions<SelfServiceLinkOptions>().Bind(configuration.GetSection(SelfServiceLinkOptions.SectionName));
         builder.Services.AddSingleton<AppointmentLinks>();
         builder.AddSchedulingTelemetry();

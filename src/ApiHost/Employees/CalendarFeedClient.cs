@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Scheduling.Contracts.Records;
 using Scheduling.Grains.Webhooks;
@@ -25,7 +24,7 @@ public sealed class CalendarFeedClient : IDisposable
     private readonly WebhookTargetGuard _guard;
     private readonly HttpClient _http;
 
-    public CalendarFeedClient(WebhookTargetGuard guard, IHostAddressResolver resolver)
+    public CalendarFeedClient(WebhookTargetGuard guard)
     {
         _guard = guard;
         var handler = new SocketsHttpHandler
@@ -35,7 +34,7 @@ public sealed class CalendarFeedClient : IDisposable
             ConnectTimeout = Timeout,
             AutomaticDecompression = DecompressionMethods.All,
             UseCookies = false,
-            ConnectCallback = (context, cancellationToken) => ConnectAsync(guard, resolver, context.DnsEndPoint, cancellationToken),
+            ConnectCallback = (context, cancellationToken) => guard.ConnectAsync(context.DnsEndPoint, Refused, cancellationToken),
         };
         _http = new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("SchedulingCalendarSync/1.0");
@@ -101,29 +100,6 @@ public sealed class CalendarFeedClient : IDisposable
 
         // RFC 5545 feeds are UTF-8; a byte order mark is dropped.
         return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetString(buffer.GetBuffer(), 0, (int)buffer.Length).TrimStart('\uFEFF');
-    }
-
-    /// <summary>Connects only to addresses the guard allows, whatever the name resolves to at this moment.</summary>
-    private static async ValueTask<Stream> ConnectAsync(WebhookTargetGuard guard, IHostAddressResolver resolver, DnsEndPoint endPoint, CancellationToken cancellationToken)
-    {
-        var addresses = IPAddress.TryParse(endPoint.Host, out var literal) ? [literal] : await resolver.ResolveAsync(endPoint.Host, cancellationToken);
-        var allowed = addresses.Where(guard.IsAllowed).ToArray();
-        if (allowed.Length == 0)
-        {
-            throw Refused($"{endPoint.Host} resolves to a private, loopback or link-local address; only public hosts are allowed");
-        }
-
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(allowed, endPoint.Port, cancellationToken);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
     }
 
     private static FieldValidationException Refused(string problem) => new(Field, problem);

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
 using Scheduling.ApiHost.Api;
 using Scheduling.Contracts.Errors;
 using Scheduling.Contracts.Records;
@@ -9,7 +10,7 @@ using Scheduling.Grains.Webhooks;
 
 namespace Scheduling.ApiHost.Subscriptions;
 
-/// <summary>Webhook subscriptions (reference "Webhooks", SPEC §9).</summary>
+/// <summary>Webhook subscriptions (reference "Webhooks", SPEC §9) and their deliveries (GET .../deliveries, POST .../redeliver).</summary>
 public static class SubscriptionsApi
 {
     public static IEndpointRouteBuilder MapSubscriptionsApi(this IEndpointRouteBuilder endpoints)
@@ -20,6 +21,8 @@ public static class SubscriptionsApi
         subscribe.MapPost("/", CreateAsync);
         subscribe.MapPut("/{id}", UpdateAsync);
         subscribe.MapDelete("/{id}", DeleteAsync);
+        subscribe.MapGet("/{id}/deliveries", ListDeliveriesAsync);
+        subscribe.MapPost("/{id}/deliveries/{delivery_id}/redeliver", RedeliverAsync);
         return endpoints;
     }
 
@@ -67,6 +70,88 @@ public static class SubscriptionsApi
     {
         await SubscriptionsOf(call).DeleteAsync(ApiRequest.PathId(id));
         return ApiEnvelope.Ok(new Dictionary<string, object?>());
+    }
+
+    /// <summary>
+    /// The webhook's deliveries, newest first (paged with start/end), each with every attempt: when, the receiver's
+    /// status code, latency and answer excerpt, or why there was no answer.
+    /// </summary>
+    private static async Task<IResult> ListDeliveriesAsync(string id, ApiCall call, IWebhookDeliveryStore deliveries, CancellationToken cancellationToken)
+    {
+        var subscription = await RequireAsync(call, id);
+        var page = call.Request.GetPage();
+        var rows = await deliveries.ListAsync(call.CompanyId, subscription.Id, page.Skip, page.Take, cancellationToken);
+        return ApiEnvelope.Ok(rows.Select(DeliveryView).ToList());
+    }
+
+    /// <summary>
+    /// Queues another attempt now, whatever the delivery's status (also after it failed), under the same webhook-id;
+    /// 409 / 5 while a worker is sending it (that attempt's record would overwrite the request).
+    /// </summary>
+    private static async Task<IResult> RedeliverAsync(
+        string id,
+        [FromRoute(Name = "delivery_id")] string deliveryId,
+        ApiCall call,
+        IWebhookDeliveryStore deliveries,
+        WebhookDeliverySignal signal,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var subscription = await RequireAsync(call, id);
+        var delivery = ApiRequest.PathId(deliveryId, "delivery_id");
+        if (!subscription.Active)
+        {
+            throw ApiException.InvalidField("id", $"webhook {subscription.Id} is not active; switch it on (PUT /subscribe/{subscription.Id} with active=1) before redelivering");
+        }
+
+        var now = time.GetUtcNow();
+        switch (await deliveries.RedeliverAsync(call.CompanyId, subscription.Id, delivery, now, cancellationToken))
+        {
+            case WebhookRedelivery.NotFound:
+                throw new NotFoundException($"delivery {delivery} not found");
+            case WebhookRedelivery.InFlight:
+                throw new SaveConflictException($"delivery {delivery} is being sent right now; ask again once this attempt shows in its log");
+        }
+
+        signal.Signal();
+        return ApiEnvelope.Ok(new Dictionary<string, object?> { ["id"] = delivery, ["status"] = WebhookDeliveryStatus.Pending, ["next_attempt_at"] = Iso(now) });
+    }
+
+    private static async Task<WebhookSubscription> RequireAsync(ApiCall call, string id)
+    {
+        var subscriptionId = ApiRequest.PathId(id);
+        return await SubscriptionsOf(call).GetAsync(subscriptionId) ?? throw new NotFoundException($"webhook {subscriptionId} not found");
+    }
+
+    private static Dictionary<string, object?> DeliveryView(WebhookDeliveryRecord record)
+    {
+        var delivery = record.Delivery;
+        using var payload = JsonDocument.Parse(delivery.Body);
+        return new Dictionary<string, object?>
+        {
+            ["id"] = delivery.Id,
+            ["subscription_id"] = delivery.SubscriptionId,
+            ["company_id"] = delivery.CompanyId,
+            ["event_id"] = WebhookPayload.EventId(delivery.EventId),
+            ["event_type"] = delivery.EventType,
+            ["status"] = delivery.Status,
+            ["attempt_count"] = delivery.Attempts,
+            ["next_attempt_at"] = delivery.Status == WebhookDeliveryStatus.Pending ? Iso(delivery.NextAttemptAt) : null,
+            ["created_at"] = Iso(delivery.CreatedAt),
+            ["delivered_at"] = delivery.DeliveredAt is { } delivered ? Iso(delivered) : null,
+            ["last_status_code"] = delivery.LastStatusCode,
+            ["last_error"] = delivery.LastError,
+            ["payload"] = payload.RootElement.Clone(),
+            ["attempts"] = record.Attempts.Select(a => new Dictionary<string, object?>
+            {
+                ["attempt"] = a.Number,
+                ["at"] = Iso(a.At),
+                ["status_code"] = a.StatusCode,
+                ["latency_ms"] = a.LatencyMs,
+                ["error"] = a.Error,
+                ["response"] = a.ResponseExcerpt,
+            }).ToList(),
+        };
     }
 
     private static IWebhookSubscriptionsGrain SubscriptionsOf(ApiCall call) => call.Grains.GetGrain<IWebhookSubscriptionsGrain>(call.CompanyId);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scheduling.Grains.Appointments;
 using Scheduling.Grains.Clients;
 using Scheduling.Grains.Media;
+using Scheduling.Grains.Webhooks;
 using Scheduling.Runtime.Storage;
 
 namespace Scheduling.Grains.Storage;
@@ -17,6 +18,7 @@ public static class DomainStores
     {
         services.AddSingleton<IMediaStore, MemoryMediaStore>();
         services.AddSingleton<IClientStore, MemoryClientStore>();
+        services.AddSingleton<IWebhookDeliveryStore, MemoryWebhookDeliveryStore>();
 
         // One table: the memory provider writes it with calendar state (attachment writer), the API reads it (store).
         services.AddSingleton<MemoryAppointmentTable>();
@@ -29,6 +31,7 @@ public static class DomainStores
     {
         services.AddSingleton<IMediaStore, PostgresMediaStore>();
         services.AddSingleton<IClientStore, PostgresClientStore>();
+        services.AddSingleton<IWebhookDeliveryStore, PostgresWebhookDeliveryStore>();
         services.AddSingleton<IAppointmentStore, PostgresAppointmentStore>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostgresAttachmentWriter, PostgresAppointmentWriter>());
         return services;

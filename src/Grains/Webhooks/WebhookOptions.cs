@@ -11,4 +11,19 @@ public sealed class WebhookOptions
     /// single-host setups turn it on.
     /// </summary>
     public bool AllowPrivateTargets { get; set; }
+
+    /// <summary>How long a receiver has to answer an attempt (SPEC §9: 15 s); longer counts as a failed attempt.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How often a delivery worker looks for due deliveries when nothing woke it: retries falling due, and
+    /// deliveries recorded by other silos (deliveries recorded in the same process wake it at once).
+    /// </summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a claimed delivery stays with its worker; a worker that dies gives it up after this. Keep it above <see cref="Timeout"/>.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Most deliveries one worker sends at once.</summary>
+    public int BatchSize { get; set; } = 32;
 }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Scheduling.Grains.Webhooks;
 
-/// <summary>Registers what webhook subscriptions and their delivery share: the settings and the target guard.</summary>
+/// <summary>Registers what webhook subscriptions and their delivery share: the settings, the target guard and the signal that wakes the delivery worker.</summary>
 public static class WebhookServices
 {
     public static IServiceCollection AddWebhookTargets(this IServiceCollection services, IConfiguration configuration)
@@ -12,6 +12,7 @@ public static class WebhookServices
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.SectionName));
         services.TryAddSingleton<IHostAddressResolver, DnsHostAddressResolver>();
         services.TryAddSingleton<WebhookTargetGuard>();
+        services.TryAddSingleton<WebhookDeliverySignal>();
         return services;
     }
 }

@@ -49,6 +49,39 @@ public sealed class WebhookTargetGuard(IOptions<WebhookOptions> options, IHostAd
     /// <summary>Whether a webhook may connect to this address under the current settings.</summary>
     public bool IsAllowed(IPAddress address) => options.Value.AllowPrivateTargets || IsPublic(address);
 
+    /// <summary>
+    /// The <see cref="SocketsHttpHandler.ConnectCallback"/> of every request the server makes on a tenant's behalf
+    /// (webhooks, calendar feeds): resolves the host now and connects only to an allowed address, so the address
+    /// checked is the address reached, whatever the name resolved to when the URL was saved (DNS rebinding).
+    /// A refusal is the exception <paramref name="refused"/> makes of the reason.
+    /// </summary>
+    public async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, Func<string, Exception> refused, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(refused);
+        var host = endpoint.Host.Trim('[', ']');
+        var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await resolver.ResolveAsync(host, cancellationToken);
+        var allowed = addresses.Where(IsAllowed).ToArray();
+        if (allowed.Length == 0)
+        {
+            throw refused(addresses.Length == 0
+                ? $"{host} does not resolve"
+                : $"{host} resolves to {string.Join(", ", addresses.Select(a => a.ToString()))}: private, loopback or link-local addresses are refused");
+        }
+
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(allowed, endpoint.Port, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>An absolute http or https URL with a host; throws FieldValidationException naming target_url (or <paramref name="field"/>).</summary>
     public static Uri Parse(string targetUrl, string field = Field)
     {

@@ -96,7 +96,7 @@ public abstract partial class TenantIsolationTests<TStorage>(TStorage storage) :
 
             names = true;
             var area = pattern.Split('/')[3].ToLowerInvariant();
-            var key = area switch
+            var key = name == "delivery_id" ? "delivery_id" : area switch
             {
                 "location" => "location_id",
                 "employee" => "employee_id",
@@ -140,6 +140,10 @@ public abstract partial class TenantIsolationTests<TStorage>(TStorage storage) :
         var field = (await owner.PostJsonAsync("/api/v2/customfield", new { label = $"{marker} field" })).Data;
         var holiday = (await owner.PostJsonAsync("/api/v2/availability/saveHoliday", new { name = $"{marker} holiday", type = 2, start_date = "2031-7-4" })).Data;
         var hook = (await owner.PostJsonAsync("/api/v2/subscribe", new { target_url = $"http://127.0.0.1:9/{marker}", events = "*" })).Data;
+
+        // A change after subscribing makes a webhook delivery (the workers record it; port 9 refuses, so it waits for a retry).
+        Assert.Equal(0, (await owner.PutJsonAsync($"/api/v2/appointment/{Id(appointment.Data)}", new { note = $"{marker} changed" })).StatusCode);
+        var delivery = await FirstDeliveryAsync(owner, Id(hook));
         return new Dictionary<string, long>
         {
             ["location_id"] = location,
@@ -153,9 +157,26 @@ public abstract partial class TenantIsolationTests<TStorage>(TStorage storage) :
             ["custom_field_id"] = Id(field),
             ["holiday_id"] = Id(holiday),
             ["subscription_id"] = Id(hook),
+            ["delivery_id"] = delivery,
             ["appointment_id"] = Id(appointment.Data),
             ["id"] = location,
         };
+    }
+
+    private static async Task<long> FirstDeliveryAsync(Tenant owner, long hook)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            var deliveries = (await owner.GetAsync($"/api/v2/subscribe/{hook}/deliveries")).Data;
+            if (deliveries.GetArrayLength() > 0)
+            {
+                return deliveries[0].GetProperty("id").GetInt64();
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "no webhook delivery was recorded within 15 s");
+            await Task.Delay(20);
+        }
     }
 
     private static long Id(JsonElement data)

@@ -6,9 +6,13 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using Scheduling.ApiHost.Tests.Appointments;
 using Scheduling.ApiHost.Tests.Harness;
+using Scheduling.ApiHost.Tests.Webhooks;
+using Scheduling.Contracts.Webhooks;
+using Scheduling.Grains.Webhooks;
 using Scheduling.Runtime;
 using Scheduling.Runtime.Hosting;
 using Scheduling.Silo.Telemetry;
+using Scheduling.Silo.Webhooks;
 using Scheduling.TestSupport;
 
 namespace Scheduling.ApiHost.Tests.Operations;
@@ -16,7 +20,7 @@ namespace Scheduling.ApiHost.Tests.Operations;
 /// <summary>
 /// Every dashboard query must name series the running app really exports: the API host on PostgreSQL,
 /// on Kestrel, with an in-test exporter, is exercised (requests, grain calls, a storage conflict, a
-/// reminder) and its instruments are translated to Prometheus names the way the OTLP receiver does.
+/// reminder, a webhook delivery) and its instruments are translated to Prometheus names the way the OTLP receiver does.
 /// </summary>
 public sealed class DashboardMetricsTests
 {
@@ -84,7 +88,7 @@ public sealed class DashboardMetricsTests
                 services.Configure<SchedulingTelemetryOptions>(o => o.Configure.Add(otel => otel.WithMetrics(m => m.AddReader(metrics.Reader))));
             },
             // Reminders fire when the test says so, not when a background pass happens to run.
-            settings: new Dictionary<string, string?> { ["Runtime:WorkersEnabled"] = "false" });
+            settings: new Dictionary<string, string?> { ["Runtime:WorkersEnabled"] = "false", ["Webhooks:AllowPrivateTargets"] = "true" });
 
         // Kestrel rather than the in-memory test server, so its connection metrics exist too.
         factory.UseKestrel(0);
@@ -132,6 +136,18 @@ public sealed class DashboardMetricsTests
         Assert.Equal(1, await factory.Services.GetRequiredService<ISiloControl>().FireDueRemindersAsync());
         Assert.Equal(1, await reminded.RemindersReceivedAsync());
         await reminded.DeactivateAsync();
+
+        // A webhook delivery to a real receiver (outcome counter, receiver latency, delivery lag, depth gauges).
+        await using (var receiver = await WebhookReceiver.StartAsync())
+        {
+            var company = signUp.Data.GetProperty("company_id").GetInt64();
+            var hook = await grains.GetGrain<IWebhookSubscriptionsGrain>(company).CreateAsync(new WebhookSubscriptionChange(receiver.Url, [new WebhookEventChoice("*", true)], true));
+            var now = DateTimeOffset.UtcNow;
+            var delivery = WebhookDelivery.New(987654321, company, hook.Id, Guid.NewGuid(), "appointment.created", "{}", now, now);
+            Assert.True(await factory.Services.GetRequiredService<IWebhookDeliveryStore>().AddAsync(delivery, CancellationToken.None));
+            Assert.Equal(1, await factory.Services.GetRequiredService<WebhookDeliveryService>().DeliverDueAsync());
+            Assert.Equal(1, receiver.Count);
+        }
 
         // Deactivations finish after the call returns; collect until they are counted.
         var deadline = DateTime.UtcNow.AddSeconds(10);

@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Logging;
+using Scheduling.Contracts.Appointments;
+using Scheduling.Contracts.Employees;
+using Scheduling.Contracts.Webhooks;
+using Scheduling.Runtime;
+using Scheduling.Runtime.Storage;
+using Scheduling.Runtime.Streams;
+
+namespace Scheduling.Grains.Webhooks;
+
+/// <summary>
+/// Turns a company's appointment events into deliveries: one per subscription that wants the event, recorded
+/// with its body. The stream delivers at least once; the store keeps one delivery per (event id, subscription),
+/// so a repeated event adds nothing. Any event type on the stream is handled alike (reminders included).
+/// </summary>
+[ImplicitStreamSubscription(AppointmentEvent.StreamNamespace)]
+public sealed class WebhookFanOutGrain(
+    IWebhookDeliveryStore deliveries,
+    IIdGenerator ids,
+    WebhookDeliverySignal signal,
+    TimeProvider time,
+    ILogger<WebhookFanOutGrain> logger) : Grain, IAsyncObserver<AppointmentEvent>
+{
+    public async Task OnNextAsync(AppointmentEvent item, StreamSequenceToken? token = null)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+
+        // The event id is what makes retries of the stream harmless and what receivers de-duplicate by.
+        var eventId = token?.EventId ?? throw new ArgumentNullException(nameof(token), "webhook deliveries need the stream's event id");
+        var subscribers = await GrainFactory.GetGrain<IWebhookSubscriptionsGrain>(item.CompanyId).GetSubscribersAsync(item.Type);
+        if (subscribers.IsDefaultOrEmpty)
+        {
+            return;
+        }
+
+        // Read when the event is recorded, so every attempt sends the same bytes.
+        var employee = await GrainFactory.GetGrain<ICalendarGrain>(item.Appointment.EmployeeId).GetAsync();
+        var body = WebhookPayload.Build(eventId, item, employee?.Email ?? string.Empty);
+        var added = 0;
+        foreach (var subscription in subscribers)
+        {
+            var delivery = WebhookDelivery.New(await ids.NextIdAsync(), item.CompanyId, subscription.Id, eventId, item.Type, body, item.OccurredAt, time.GetUtcNow());
+            if (await deliveries.AddAsync(delivery, CancellationToken.None))
+            {
+                added++;
+            }
+        }
+
+        if (added > 0)
+        {
+            logger.LogDebug("Event {EventId} ({EventType}) of company {CompanyId}: {Count} webhook deliveries recorded", eventId, item.Type, item.CompanyId, added);
+            signal.Signal();
+        }
+    }
+}
