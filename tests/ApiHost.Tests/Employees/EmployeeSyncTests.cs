@@ -171,7 +171,7 @@ public abstract class EmployeeSyncTests<TStorage>(TStorage storage) : ApiTestBas
         var refused = await tenant.GetAsync($"/api/v2/employee/sync/{shop.Employee}");
 
         Assert.Equal((400, 1), refused.Status());
-        Assert.StartsWith("ics_url: feed.test resolves to a private", refused.StatusDescriptions, StringComparison.Ordinal);
+        Assert.StartsWith("ics_url: feed.test resolves to 127.0.0.1: private, loopback or link-local addresses are refused", refused.StatusDescriptions, StringComparison.Ordinal);
         Assert.Equal(2, _resolver.Lookups);
         Assert.Equal(0, _feed.Requests);
     }
