@@ -112,6 +112,15 @@ public sealed class LocalClusterTests : IAsyncLifetime
         {
             availabilities = new[] { new { repeat = 1, location_id = location, days = EveryDay } },
         });
+        // A webhook receiver on this machine (private targets are allowed for this cluster): the API hosts run
+        // without workers, so whatever it receives was sent by the worker silo.
+        using var receiver = new HttpListener();
+        var receiverPort = LocalPorts.FreeRange(1);
+        receiver.Prefixes.Add($"http://127.0.0.1:{receiverPort}/");
+        receiver.Start();
+        var hook = await OkAsync(owner, HttpMethod.Post, "/api/v2/subscribe", new { target_url = $"http://127.0.0.1:{receiverPort}/hook", events = new[] { "appointment.created" } });
+        Assert.StartsWith("whsec_", hook.GetProperty("verification_key").GetString(), StringComparison.Ordinal);
+
         var day = DateTime.UtcNow.Date.AddDays(14).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var booking = await OkAsync(owner, HttpMethod.Post, "/api/v2/appointment", new
         {
@@ -131,6 +140,13 @@ public sealed class LocalClusterTests : IAsyncLifetime
             Assert.DoesNotContain("10:00:00", times);
             Assert.Contains("11:00:00", times);
         }
+
+        // The worker silo delivers the booking's webhook, signed, with the appointment as its data.
+        var delivery = await ReceiveAsync(receiver, TimeSpan.FromSeconds(60));
+        Assert.Equal("appointment.created", delivery.Body.GetProperty("type").GetString());
+        Assert.Equal(appointment, delivery.Body.GetProperty("data").GetProperty("id").GetInt64());
+        Assert.Equal(companyId, delivery.Body.GetProperty("company_id").GetInt64());
+        Assert.StartsWith("v1,", delivery.Signature, StringComparison.Ordinal);
 
         var status = await ScriptAsync("status", TimeSpan.FromMinutes(1));
         Assert.True(status.ExitCode == 0, status.Output);
@@ -167,6 +183,20 @@ public sealed class LocalClusterTests : IAsyncLifetime
         return (data.ValueKind == JsonValueKind.Array ? data[0] : data).GetProperty("id").GetInt64();
     }
 
+    /// <summary>The next POST the receiver gets (answered 204), or a failure after <paramref name="timeout"/>.</summary>
+    private static async Task<(JsonElement Body, string Signature)> ReceiveAsync(HttpListener receiver, TimeSpan timeout)
+    {
+        var next = receiver.GetContextAsync();
+        Assert.True(await Task.WhenAny(next, Task.Delay(timeout)) == next, $"no webhook arrived within {timeout}");
+        var context = await next;
+        using var reader = new StreamReader(context.Request.InputStream);
+        var body = JsonDocument.Parse(await reader.ReadToEndAsync()).RootElement.Clone();
+        var signature = context.Request.Headers["webhook-signature"] ?? string.Empty;
+        context.Response.StatusCode = 204;
+        context.Response.Close();
+        return (body, signature);
+    }
+
     private static string Upstream(HttpResponseMessage response) =>
         response.Headers.TryGetValues("X-Upstream", out var values) ? values.Single() : "(no X-Upstream header)";
 
@@ -187,6 +217,8 @@ public sealed class LocalClusterTests : IAsyncLifetime
                 // The build the tests run from; the script builds nothing then, and needs no second configuration.
                 ["CLUSTER_CONFIGURATION"] = BuildOutput.Configuration,
                 ["CLUSTER_BUILD"] = "0",
+                // The test's webhook receiver listens on loopback.
+                ["CLUSTER_EXTRA_ARGS"] = "--Webhooks:AllowPrivateTargets=true",
             });
 
     private string Logs()
