@@ -34,6 +34,7 @@ public static class ApiRoutes
         app.MapAvailabilityApi();
         app.MapSubscriptionsApi();
         app.MapAppointmentsApi();
+        app.MapAppointmentRemindersApi();
         app.MapApiFallback();
         return app;
     }
