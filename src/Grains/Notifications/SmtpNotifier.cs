@@ -64,7 +64,8 @@ public sealed partial class SmtpNotifier : INotifier
             Subject = message.Subject.ReplaceLineEndings(" "),
             SubjectEncoding = Encoding.UTF8,
             HeadersEncoding = Encoding.UTF8,
-            Body = message.TextBody,
+            // Mail lines end in CRLF; a bare LF would travel encoded (=0A) and show as one long line to some readers.
+            Body = message.TextBody.ReplaceLineEndings("\r\n"),
             BodyEncoding = Encoding.UTF8,
             BodyTransferEncoding = TransferEncoding.QuotedPrintable,
             IsBodyHtml = false,
@@ -72,7 +73,7 @@ public sealed partial class SmtpNotifier : INotifier
         mail.To.Add(Address(message.To));
         if (message.HtmlBody is { } html)
         {
-            var view = AlternateView.CreateAlternateViewFromString(html, Encoding.UTF8, MediaTypeNames.Text.Html);
+            var view = AlternateView.CreateAlternateViewFromString(html.ReplaceLineEndings("\r\n"), Encoding.UTF8, MediaTypeNames.Text.Html);
             view.TransferEncoding = TransferEncoding.QuotedPrintable;
             mail.AlternateViews.Add(view);
         }
