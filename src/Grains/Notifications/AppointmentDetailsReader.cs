@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Scheduling.Contracts.Accounts;
 using Scheduling.Contracts.Appointments;
 using Scheduling.Contracts.Employees;
@@ -26,7 +27,7 @@ public sealed class AppointmentDetailsReader(IGrainFactory grains, AppointmentLi
         }
 
         var account = await grains.GetGrain<IAccountGrain>(appointment.CompanyId).GetAsync();
-        return account?.Options.GetInt("send_reminder") ?? 0;
+        return account is null ? 0 : Option(account, "send_reminder") is { ValueKind: JsonValueKind.Number } hours ? hours.GetInt32() : 0;
     }
 
     public async Task<AppointmentAudience> AudienceAsync(Appointment appointment)
@@ -37,8 +38,8 @@ public sealed class AppointmentDetailsReader(IGrainFactory grains, AppointmentLi
             ClientEmail: appointment.Values.GetText(AppointmentField.ClientEmail) ?? string.Empty,
             ProviderEmail: employee?.Email ?? string.Empty,
             SmsAddress: employee is null ? null : SmsAddress(employee),
-            ClientEmails: account?.Options.GetBool("widget_send_client_emails") ?? true,
-            ProviderEmails: account?.Options.GetBool("widget_send_provider_emails") ?? true);
+            ClientEmails: account is null || Flag(account, "widget_send_client_emails"),
+            ProviderEmails: account is null || Flag(account, "widget_send_provider_emails"));
     }
 
     public async Task<AppointmentDetails> DetailsAsync(Appointment appointment, AppointmentPlace? previous = null)
@@ -87,6 +88,18 @@ public sealed class AppointmentDetailsReader(IGrainFactory grains, AppointmentLi
         var digits = new string((employee.Values.GetText("phone") ?? string.Empty).Where(char.IsAsciiDigit).ToArray());
         return digits.Length == 0 ? null : gateway.Replace("number", digits, StringComparison.OrdinalIgnoreCase);
     }
+
+    /// <summary>An account option as set, else its schema default (accounts store only what was saved).</summary>
+    private static JsonElement? Option(AccountSnapshot account, string name) =>
+        account.Options.TryGetValue(name, out var value) ? value
+        : AccountSchemas.Options.TryGetField(name, out var field) ? field.Default : null;
+
+    private static bool Flag(AccountSnapshot account, string name) => Option(account, name) is { } value && value.ValueKind switch
+    {
+        JsonValueKind.True => true,
+        JsonValueKind.Number => value.GetRawText() != "0",
+        _ => false,
+    };
 
     private async Task<EmployeeSnapshot?> EmployeeAsync(Appointment appointment)
     {
