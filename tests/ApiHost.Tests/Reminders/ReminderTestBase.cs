@@ -29,10 +29,19 @@ public abstract class ReminderTestBase<TStorage>(TStorage storage) : ApiTestBase
         ["Links:PublicBaseUrl"] = "https://book.example.test",
     };
 
+    /// <summary>While true, the notifier fails every message as a mail server that is down would.</summary>
+    protected bool MailServerDown { get; set; }
+
+    /// <summary>False to keep the host's own notifier (the SMTP tests).</summary>
+    protected virtual bool CaptureMail => true;
+
     protected override void ConfigureServices(IServiceCollection services)
     {
         services.AddSingleton<TimeProvider>(Clock);
-        services.AddSingleton<INotifier>(Mail);
+        if (CaptureMail)
+        {
+            services.AddSingleton<INotifier>(new SwitchedNotifier(this));
+        }
     }
 
     /// <summary>Delivers stream events and fires due reminders until nothing is left to do.</summary>
@@ -69,4 +78,10 @@ public abstract class ReminderTestBase<TStorage>(TStorage storage) : ApiTestBase
 
     protected IReadOnlyList<EmailMessage> Subjects(string prefix, string? to = null) =>
         [.. Mail.Sent.Where(m => m.Subject.StartsWith(prefix, StringComparison.Ordinal) && (to is null || string.Equals(m.To, to, StringComparison.OrdinalIgnoreCase)))];
+
+    private sealed class SwitchedNotifier(ReminderTestBase<TStorage> test) : INotifier
+    {
+        public Task SendAsync(EmailMessage message, CancellationToken cancellationToken) =>
+            test.MailServerDown ? throw new IOException("421 mail server unavailable") : test.Mail.SendAsync(message, cancellationToken);
+    }
 }
