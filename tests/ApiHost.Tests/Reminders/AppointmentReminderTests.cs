@@ -24,16 +24,16 @@ public abstract class AppointmentReminderTests<TStorage>(TStorage storage) : Rem
 
         Assert.Equal(due, await DueAtAsync(id));
         await AdvanceToAsync(due.AddMinutes(-1));
-        Assert.Empty(Reminders());
+        Assert.Empty(Reminders(id));
 
         await AdvanceToAsync(due);
-        var toClient = Assert.Single(Reminders("ann@example.test"));
+        var toClient = Assert.Single(Reminders(id, "ann@example.test"));
         Assert.Contains("Monday, March 3, 2031, 10:00–11:00 (US/Pacific, GMT -08:00)", toClient.TextBody, StringComparison.Ordinal);
-        Assert.Equal(2, Reminders().Count);
+        Assert.Equal(2, Reminders(id).Count);
         Assert.Null(await DueAtAsync(id));
 
         await AdvanceToAsync(TenOClock.AddMinutes(-5));
-        Assert.Equal(2, Reminders().Count);
+        Assert.Equal(2, Reminders(id).Count);
     }
 
     [Fact]
@@ -53,9 +53,10 @@ public abstract class AppointmentReminderTests<TStorage>(TStorage storage) : Rem
         Assert.Equal(TenOClock.AddHours(-2), await DueAtAsync(early));
         Assert.Null(await DueAtAsync(none));
         await AdvanceToAsync(TenOClock.AddHours(-2));
-        Assert.Single(Reminders("ann@example.test"));
+        Assert.Single(Reminders(early, "ann@example.test"));
         await AdvanceToAsync(TenOClock.AddHours(3));
-        Assert.Single(Reminders("ann@example.test"));
+        Assert.Single(Reminders(early, "ann@example.test"));
+        Assert.Empty(Reminders(none));
     }
 
     [Fact]
@@ -73,9 +74,9 @@ public abstract class AppointmentReminderTests<TStorage>(TStorage storage) : Rem
         Assert.Equal(0, moved.StatusCode);
         Assert.Equal(newStart.AddHours(-24), await DueAtAsync(id));
         await AdvanceToAsync(TenOClock.AddHours(-24));
-        Assert.Empty(Reminders());
+        Assert.Empty(Reminders(id));
         await AdvanceToAsync(newStart.AddHours(-24));
-        var reminder = Assert.Single(Reminders("ann@example.test"));
+        var reminder = Assert.Single(Reminders(id, "ann@example.test"));
         Assert.Contains("Tuesday, March 4, 2031, 15:00–16:00", reminder.TextBody, StringComparison.Ordinal);
     }
 
@@ -95,7 +96,8 @@ public abstract class AppointmentReminderTests<TStorage>(TStorage storage) : Rem
         Assert.Null(await DueAtAsync(canceled));
         Assert.Null(await DueAtAsync(deleted));
         await AdvanceToAsync(TenOClock.AddHours(6));
-        Assert.Empty(Reminders());
+        Assert.Empty(Reminders(canceled));
+        Assert.Empty(Reminders(deleted));
     }
 
     [Fact]
@@ -110,8 +112,8 @@ public abstract class AppointmentReminderTests<TStorage>(TStorage storage) : Rem
 
         Assert.Null(await DueAtAsync(id));
         await AdvanceToAsync(TenOClock.AddMinutes(-1));
-        Assert.Empty(Reminders());
-        Assert.Single(Subjects("Booked:", "ann@example.test"));
+        Assert.Empty(Reminders(id));
+        Assert.Single(Subjects("Booked:", id, "ann@example.test"));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Scheduling.ApiHost.Tests.Accounts;
 using Scheduling.ApiHost.Tests.Harness;
@@ -73,11 +74,17 @@ public abstract class ReminderTestBase<TStorage>(TStorage storage) : ApiTestBase
     protected Task<DateTimeOffset?> DueAtAsync(long appointmentId) =>
         Factory.Services.GetRequiredService<IGrainFactory>().GetGrain<IAppointmentReminderGrain>(appointmentId).GetDueAtAsync();
 
-    protected IReadOnlyList<EmailMessage> Reminders(string? to = null) =>
-        [.. Mail.Sent.Where(m => m.Subject.StartsWith("Reminder:", StringComparison.Ordinal) && (to is null || string.Equals(m.To, to, StringComparison.OrdinalIgnoreCase)))];
+    /// <summary>
+    /// The reminder e-mails of one appointment (optionally to one address). By appointment: on PostgreSQL the suite's
+    /// tests share a database, so reminders of an earlier test's appointments may fire during a later one.
+    /// </summary>
+    protected IReadOnlyList<EmailMessage> Reminders(long appointmentId, string? to = null) => Subjects("Reminder:", appointmentId, to);
 
-    protected IReadOnlyList<EmailMessage> Subjects(string prefix, string? to = null) =>
-        [.. Mail.Sent.Where(m => m.Subject.StartsWith(prefix, StringComparison.Ordinal) && (to is null || string.Equals(m.To, to, StringComparison.OrdinalIgnoreCase)))];
+    /// <summary>The e-mails of one appointment whose subject starts with <paramref name="prefix"/> (optionally to one address).</summary>
+    protected IReadOnlyList<EmailMessage> Subjects(string prefix, long appointmentId, string? to = null) =>
+        [.. Mail.Sent.Where(m => m.Subject.StartsWith(prefix, StringComparison.Ordinal)
+            && Regex.IsMatch(m.TextBody, $@"Appointment: #{appointmentId}\b")
+            && (to is null || string.Equals(m.To, to, StringComparison.OrdinalIgnoreCase)))];
 
     private sealed class SwitchedNotifier(ReminderTestBase<TStorage> test) : INotifier
     {
