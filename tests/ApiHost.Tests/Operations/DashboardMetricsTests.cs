@@ -119,6 +119,7 @@ public sealed class DashboardMetricsTests
         await reminded.RemindNowAsync();
         Assert.Equal(1, await factory.Services.GetRequiredService<ISiloControl>().FireDueRemindersAsync());
         Assert.Equal(1, await reminded.RemindersReceivedAsync());
+        await Reminders.ReminderTelemetryProbe.ExerciseAsync(factory.Services, signUp.Data.GetProperty("company_id").GetInt64());
         await reminded.DeactivateAsync();
 
         // Deactivations finish after the call returns; collect until they are counted.
