@@ -1,4 +1,5 @@
 using Scheduling.ApiHost.Api;
+using Scheduling.ApiHost.Idempotency;
 using Scheduling.Contracts.Errors;
 using Scheduling.Contracts.Records;
 using Scheduling.Contracts.Reminders;
@@ -11,13 +12,14 @@ namespace Scheduling.ApiHost.Appointments;
 /// <c>POST /appointment/sendReminder</c> (SPEC §4): sends the appointment's reminder now, by e-mail to the client,
 /// the provider or both (<c>send_to</c>, default both), and to the provider's SMS gateway when the employee receives
 /// SMS. The automatic reminder before the start is not affected. Messages the mail server does not take at once
-/// are retried in the background; the answer says whom the reminder was addressed to.
+/// are retried in the background; the answer says whom the reminder was addressed to. Honours
+/// <c>Idempotency-Key</c>, so a retried request does not send twice.
 /// </summary>
 public static class AppointmentRemindersApi
 {
     public static IEndpointRouteBuilder MapAppointmentRemindersApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/api/v2/appointment/sendReminder", SendReminderAsync).AcceptsFields(ReminderSchemas.SendReminder);
+        endpoints.MapPost("/api/v2/appointment/sendReminder", SendReminderAsync).AcceptsFields(ReminderSchemas.SendReminder).WithIdempotency();
         return endpoints;
     }
 

@@ -71,6 +71,25 @@ public abstract class SendReminderApiTests<TStorage>(TStorage storage) : Reminde
     }
 
     [Fact]
+    public async Task ARetryWithTheSameIdempotencyKeyDoesNotSendAgain()
+    {
+        var tenant = await SignUpAsync();
+        var shop = await tenant.OpenShopAsync();
+        var id = await tenant.BookIdAsync(shop.Booking("10:00"));
+
+        var answers = new List<Envelope>();
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v2/appointment/sendReminder") { Content = JsonContent.Create(new { appointment_id = id, send_to = "client" }) };
+            request.Headers.Add("Idempotency-Key", $"remind-{id}");
+            answers.Add(await Envelope.ReadAsync(await tenant.Client.SendAsync(request)));
+        }
+
+        Assert.All(answers, a => Assert.Equal((0, "Sent to client"), (a.StatusCode, a.StatusDescriptions)));
+        Assert.Single(Reminders(id, "ann@example.test"));
+    }
+
+    [Fact]
     public async Task AReminderSentByHandLeavesTheAutomaticOneInPlace()
     {
         var tenant = await SignUpAsync();
