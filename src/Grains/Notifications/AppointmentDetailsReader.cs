@@ -45,9 +45,10 @@ public sealed class AppointmentDetailsReader(IGrainFactory grains, AppointmentLi
     public async Task<AppointmentDetails> DetailsAsync(Appointment appointment, AppointmentPlace? previous = null)
     {
         var account = await grains.GetGrain<IAccountGrain>(appointment.CompanyId).GetAsync();
-        var service = await grains.GetGrain<IServiceGrain>(appointment.ServiceId).GetAsync();
+        // The row's ids were checked when it was booked; the company checks keep another tenant's names out regardless.
+        var service = await grains.GetGrain<IServiceGrain>(appointment.ServiceId).GetAsync() is { } s && s.CompanyId == appointment.CompanyId ? s : null;
         var employee = await EmployeeAsync(appointment);
-        var location = await grains.GetGrain<ILocationGrain>(appointment.LocationId).GetAsync();
+        var location = await grains.GetGrain<ILocationGrain>(appointment.LocationId).GetAsync() is { } l && l.CompanyId == appointment.CompanyId ? l : null;
         var company = account?.Profile.GetText("company_name") is { Length: > 0 } name ? name : $"#{appointment.CompanyId}";
         return new AppointmentDetails
         {
