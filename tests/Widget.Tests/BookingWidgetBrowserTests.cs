@@ -97,7 +97,7 @@ public sealed partial class BookingWidgetBrowserTests(WidgetHost host) : IClassF
         var shop = await OpenShopAsync(providers: 1, services: 1);
         await BookThroughApiAsync(shop, "10:00", "cy@example.test");
         Assert.DoesNotContain("10:00:00", await FreeTimesAsync(shop));
-        var link = ManageLink().Matches(host.Mail.To("cy@example.test")[^1].TextBody).Select(m => m.Value).Single(l => l.Contains("/manage/c", StringComparison.Ordinal));
+        var link = ManageLink().Matches((await host.Mail.WaitForAsync("cy@example.test", "/manage/c")).TextBody).Select(m => m.Value).First(l => l.Contains("/manage/c", StringComparison.Ordinal));
         var (page, shots) = await OpenAsync("cancel-link", phone: false);
 
         await page.GotoAsync(link);
@@ -117,7 +117,7 @@ public sealed partial class BookingWidgetBrowserTests(WidgetHost host) : IClassF
     {
         var shop = await OpenShopAsync(providers: 1, services: 1);
         await BookThroughApiAsync(shop, "10:00", "ro@example.test");
-        var link = ManageLink().Matches(host.Mail.To("ro@example.test")[^1].TextBody).Select(m => m.Value).Single(l => l.Contains("/manage/r", StringComparison.Ordinal));
+        var link = ManageLink().Matches((await host.Mail.WaitForAsync("ro@example.test", "/manage/r")).TextBody).Select(m => m.Value).First(l => l.Contains("/manage/r", StringComparison.Ordinal));
         var (page, shots) = await OpenAsync("reschedule-link", phone: true);
 
         await page.GotoAsync(link);

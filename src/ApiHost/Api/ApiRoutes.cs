@@ -38,6 +38,7 @@ public static class ApiRoutes
         app.MapPublicBookingApi();
         app.MapManageLinksApi();
         app.MapWidgetPages();
+        app.MapAppointmentRemindersApi();
         app.MapApiFallback();
         return app;
     }

@@ -17,7 +17,6 @@ using Scheduling.Grains.Appointments;
 using Scheduling.Grains.Clients;
 using Scheduling.Grains.CustomFields;
 using Scheduling.Grains.Links;
-using Scheduling.Grains.Notifications;
 using Scheduling.Grains.TimeZones;
 using Scheduling.Runtime;
 using Scheduling.Runtime.Storage;
@@ -170,27 +169,9 @@ public static class AppointmentsApi
         return ApiEnvelope.Ok(new Dictionary<string, object?>());
     }
 
-    /// <summary>Sets status 0 and sends the client the verification e-mail (SPEC §5).</summary>
-    private static async Task<IResult> VerifyAsync(ApiCall call, IAppointmentStore store, IClientStore clients, INotifier notifier, ILoggerFactory loggers, CancellationToken cancellationToken)
-    {
-        var appointment = await SetStatusAsync(call, store, clients, AppointmentStatus.Unverified, reason: null, cancellationToken);
-        if (appointment.Values.GetText(AppointmentField.ClientEmail) is { Length: > 0 } email)
-        {
-            var when = AppointmentView.Render(appointment)[AppointmentField.StartDate];
-            try
-            {
-                await notifier.SendAsync(new EmailMessage(email, "Please verify your appointment",
-                    $"Please verify your appointment on {when} (appointment {appointment.Id}) by replying to this e-mail or contacting us."), cancellationToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The status is saved; a mail server that is down must not turn that into an error.
-                loggers.CreateLogger(typeof(AppointmentsApi)).LogWarning(ex, "Verification e-mail for appointment {AppointmentId} was not sent", appointment.Id);
-            }
-        }
-
-        return ApiEnvelope.Ok(AppointmentView.Render(appointment, ReadZone(call.Request)));
-    }
+    /// <summary>Sets status 0; the verification e-mail with its confirm link follows from the change's event (SPEC §5).</summary>
+    private static async Task<IResult> VerifyAsync(ApiCall call, IAppointmentStore store, IClientStore clients, CancellationToken cancellationToken) =>
+        ApiEnvelope.Ok(AppointmentView.Render(await SetStatusAsync(call, store, clients, AppointmentStatus.Unverified, reason: null, cancellationToken), ReadZone(call.Request)));
 
     private static async Task<IResult> ConfirmAsync(ApiCall call, IAppointmentStore store, IClientStore clients, CancellationToken cancellationToken) =>
         ApiEnvelope.Ok(AppointmentView.Render(await SetStatusAsync(call, store, clients, AppointmentStatus.Confirmed, reason: null, cancellationToken), ReadZone(call.Request)));

@@ -14,8 +14,6 @@ using Scheduling.Contracts.Records;
 using Scheduling.Contracts.Services;
 using Scheduling.Grains.Appointments;
 using Scheduling.Grains.Clients;
-using Scheduling.Grains.Links;
-using Scheduling.Grains.Notifications;
 using Scheduling.Grains.TimeZones;
 using Scheduling.Runtime.Storage;
 
@@ -170,10 +168,11 @@ public static class PublicBookingApi
 
     /// <summary>
     /// Books for the visitor: the fields of <see cref="BookingFields"/> only, the booking form always validated, the status as
-    /// POST /appointment starts it. The client gets the confirmation e-mail with the self-service links.
+    /// POST /appointment starts it. The confirmation e-mail with the self-service links follows from the appointment's
+    /// event, as for every booking (AppointmentNotificationsGrain).
     /// </summary>
     private static async Task<IResult> BookAsync(
-        VisitorCall call, IClientStore clients, IIdGenerator ids, AppointmentLinks links, INotifier notifier, ILoggerFactory loggers, CancellationToken cancellationToken)
+        VisitorCall call, IClientStore clients, IIdGenerator ids, CancellationToken cancellationToken)
     {
         var extra = new Dictionary<string, JsonElement>(Zone(call.Request)) { ["validate_custom_fields"] = FieldValues.Number(1) };
         if (call.Request.GetId(AppointmentField.EmployeeId) is null)
@@ -187,11 +186,6 @@ public static class PublicBookingApi
         var (appointment, zone) = await AppointmentsApi.BookAsync(scoped, clients, ids, cancellationToken);
 
         var summary = await AppointmentSummary.ReadAsync(call.Grains, call.Account, appointment);
-        var options = AccountSchemas.Options.Render(call.Account.Options);
-        if (Flag(options, "widget_send_client_emails"))
-        {
-            await SendConfirmationAsync(call.Account, appointment, summary, service, links, notifier, loggers, cancellationToken);
-        }
 
         return ApiEnvelope.Ok(new Dictionary<string, object?>
         {
@@ -206,52 +200,6 @@ public static class PublicBookingApi
     {
         var service = await AppointmentPlaces.ServiceAsync(scoped, serviceId);
         return service.Active && !service.IsSubservice ? service : throw new NotFoundException($"service {serviceId} not found");
-    }
-
-    private static async Task SendConfirmationAsync(
-        AccountSnapshot account, Appointment appointment, AppointmentSummary summary, ServiceSnapshot service,
-        AppointmentLinks links, INotifier notifier, ILoggerFactory loggers, CancellationToken cancellationToken)
-    {
-        if (appointment.Values.GetText(AppointmentField.ClientEmail) is not { Length: > 0 } email)
-        {
-            return;
-        }
-
-        var text = WidgetText.For(account.Profile.GetText("lang"));
-        var lines = new List<string>
-        {
-            string.Format(CultureInfo.InvariantCulture, text["mail_booked"], CompanyName(account)),
-            string.Empty,
-            $"{text["service"]}: {summary.Service}",
-            $"{text["location"]}: {summary.Location}",
-            $"{text["provider"]}: {summary.Provider}",
-            $"{text["when"]}: {summary.LocalStart(appointment.TimeZoneId)} ({ZoneName(appointment.TimeZoneId)})",
-            string.Empty,
-        };
-        if (appointment.Status == AppointmentStatus.Unverified)
-        {
-            lines.Add($"{text["mail_confirm"]}: {links.PageUrl(await links.CreateAsync(appointment.CompanyId, appointment.Id, Contracts.Links.AppointmentLinkType.Confirm))}");
-        }
-
-        if (service.RescheduleAppointmentHours > 0)
-        {
-            lines.Add($"{text["mail_reschedule"]}: {links.PageUrl(await links.CreateAsync(appointment.CompanyId, appointment.Id, Contracts.Links.AppointmentLinkType.Reschedule))}");
-        }
-
-        if (service.CancelAppointmentHours > 0)
-        {
-            lines.Add($"{text["mail_cancel"]}: {links.PageUrl(await links.CreateAsync(appointment.CompanyId, appointment.Id, Contracts.Links.AppointmentLinkType.Cancel))}");
-        }
-
-        try
-        {
-            await notifier.SendAsync(new EmailMessage(email, string.Format(CultureInfo.InvariantCulture, text["mail_subject"], summary.LocalStart(appointment.TimeZoneId)), string.Join("\n", lines)), cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The appointment is booked; a mail server that is down must not turn that into an error.
-            loggers.CreateLogger(typeof(PublicBookingApi)).LogWarning(ex, "Confirmation e-mail for appointment {AppointmentId} was not sent", appointment.Id);
-        }
     }
 
     /// <summary>The visitor's zone: <c>tz</c> (a tz database name, as browsers report it) or <c>timezone_id</c>; null: the location's.</summary>

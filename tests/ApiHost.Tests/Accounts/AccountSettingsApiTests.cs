@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Scheduling.ApiHost.Accounts;
 using Scheduling.ApiHost.Tests.Harness;
 using Scheduling.Grains.Notifications;
+using Scheduling.TestSupport;
 
 namespace Scheduling.ApiHost.Tests.Accounts;
 

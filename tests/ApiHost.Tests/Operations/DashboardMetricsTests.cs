@@ -135,6 +135,7 @@ public sealed class DashboardMetricsTests
         await reminded.RemindNowAsync();
         Assert.Equal(1, await factory.Services.GetRequiredService<ISiloControl>().FireDueRemindersAsync());
         Assert.Equal(1, await reminded.RemindersReceivedAsync());
+        await Reminders.ReminderTelemetryProbe.ExerciseAsync(factory.Services, signUp.Data.GetProperty("company_id").GetInt64());
         await reminded.DeactivateAsync();
 
         // A webhook delivery to a real receiver (outcome counter, receiver latency, delivery lag, depth gauges).

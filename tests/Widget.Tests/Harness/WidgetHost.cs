@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -11,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 using Scheduling.Grains.Notifications;
+using Scheduling.TestSupport;
 
 namespace Scheduling.Widget.Tests.Harness;
 
@@ -118,19 +118,4 @@ public sealed record Owner(string Nickname, HttpClient Api)
     public async Task<JsonElement> PutAsync(string url, object body) => await WidgetHost.ReadAsync(await Api.PutAsJsonAsync(url, body));
 
     public async Task<JsonElement> GetAsync(string url) => await WidgetHost.ReadAsync(await Api.GetAsync(url));
-}
-
-/// <summary>The e-mails the host sent, for tests to read the links in them.</summary>
-public sealed class CapturingNotifier : INotifier
-{
-    private readonly ConcurrentQueue<EmailMessage> _sent = new();
-
-    public IReadOnlyList<EmailMessage> To(string address) =>
-        [.. _sent.Where(m => string.Equals(m.To, address, StringComparison.OrdinalIgnoreCase))];
-
-    public Task SendAsync(EmailMessage message, CancellationToken cancellationToken)
-    {
-        _sent.Enqueue(message);
-        return Task.CompletedTask;
-    }
 }
