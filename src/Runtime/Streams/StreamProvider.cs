@@ -32,25 +32,4 @@ internal sealed class StreamProvider(IOutboxStore outbox, IOutboxSignal signal, 
 }
 
 /// <summary>A level-triggered wake-up for the stream pump.</summary>
-internal sealed class OutboxSignal : IOutboxSignal
-{
-    private readonly SemaphoreSlim _semaphore = new(0, 1);
-
-    public void Signal()
-    {
-        try
-        {
-            if (_semaphore.CurrentCount == 0)
-            {
-                _semaphore.Release();
-            }
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already signalled: one wake-up is enough.
-        }
-    }
-
-    public async ValueTask WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
-        await _semaphore.WaitAsync(timeout, cancellationToken);
-}
+internal sealed class OutboxSignal : WakeSignal, IOutboxSignal;
