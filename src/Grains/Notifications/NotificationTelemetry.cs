@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Scheduling.Grains.Telemetry;
 
 namespace Scheduling.Grains.Notifications;
 
@@ -8,9 +9,7 @@ namespace Scheduling.Grains.Notifications;
 /// </summary>
 public static class NotificationTelemetry
 {
-    public const string MeterName = "Scheduling.Grains";
-
-    private static readonly Meter s_meter = new(MeterName);
+    private static readonly Meter s_meter = DomainMeter.Meter;
 
     private static readonly Histogram<double> s_reminderLag = s_meter.CreateHistogram(
         "scheduling.appointment.reminder.lag", "s",

@@ -6,14 +6,12 @@ namespace Scheduling.Grains.Telemetry;
 
 /// <summary>
 /// The booking metrics operators watch (dashboards/booking.json): every booking or reschedule a calendar decided,
-/// by outcome, and how long availability answers take. Meter <see cref="MeterName"/>; Prometheus names
+/// by outcome, and how long availability answers take. Meter <see cref="DomainMeter.Name"/>; Prometheus names
 /// <c>scheduling_bookings_total</c> and <c>scheduling_availability_duration_seconds</c>.
 /// </summary>
 public static class BookingTelemetry
 {
-    public const string MeterName = "Scheduling.Grains";
-
-    private static readonly Meter s_meter = new(MeterName);
+    private static readonly Meter s_meter = DomainMeter.Meter;
 
     private static readonly Counter<long> s_bookings = s_meter.CreateCounter<long>(
         "scheduling.bookings", "{booking}",

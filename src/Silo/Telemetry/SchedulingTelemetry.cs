@@ -45,7 +45,7 @@ public static class SchedulingTelemetry
     public static IReadOnlyList<string> Meters { get; } =
     [
         RuntimeTelemetry.MeterName,
-        BookingTelemetry.MeterName,
+        DomainMeter.Name,
         "Scheduling.Silo",
         "Scheduling.ApiHost",
         "Microsoft.AspNetCore.Hosting",
