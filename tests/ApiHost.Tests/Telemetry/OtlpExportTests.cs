@@ -1,0 +1,48 @@
+using System.Net.Http.Json;
+using Scheduling.ApiHost.Tests.Harness;
+
+namespace Scheduling.ApiHost.Tests.Telemetry;
+
+/// <summary>
+/// The app's own OTLP exporter, configured as operators configure it (OTEL_EXPORTER_OTLP_ENDPOINT, http/protobuf),
+/// sends traces and metrics to a receiver: the route-named server span parents the grain-call spans of its request.
+/// </summary>
+public sealed class OtlpExportTests
+{
+    [Fact]
+    public async Task TracesAndMetricsReachAnOtlpReceiverWithTheRouteNamedServerSpanAsParentOfTheGrainCalls()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        var factory = new ApiHostFactory(settings: new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Url,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_SERVICE_NAME"] = "scheduling-otlp-test",
+        });
+        await using (factory)
+        {
+            var client = factory.CreateClient();
+            var nick = $"otlp{Guid.NewGuid():N}"[..20];
+            var signUp = await Envelope.ReadAsync(await client.PostAsJsonAsync("/api/v2/account", new
+            {
+                company_name = "Otlp", nick_name = nick, email = $"{nick}@example.test", password = "correct horse battery",
+            }));
+            Assert.Equal(0, signUp.StatusCode);
+        }
+
+        // Disposing the host flushes both providers through the exporter.
+        var server = Assert.Single(receiver.Spans, s => s.Kind == 2 && s.Name == "POST /api/v2/account/");
+        Assert.Equal("/api/v2/account/", server.Attributes["http.route"]);
+        Assert.Equal("200", server.Attributes["http.response.status_code"]);
+        var grainCalls = receiver.Spans.Where(s => s.ParentSpanId == server.SpanId && s.Attributes.GetValueOrDefault("rpc.system") == "scheduling-grains").ToList();
+        Assert.NotEmpty(grainCalls);
+        Assert.All(grainCalls, call => Assert.Equal(server.TraceId, call.TraceId));
+        Assert.Contains(grainCalls, call => call.Name.StartsWith("IAccountGrain.", StringComparison.Ordinal));
+
+        Assert.Contains("http.server.request.duration", receiver.MetricNames);
+        Assert.Contains("scheduling.grain.call.duration", receiver.MetricNames);
+        Assert.All(receiver.Requests, r => Assert.Equal("application/x-protobuf", r.ContentType));
+        Assert.Contains(receiver.Requests, r => r.Path == "/v1/traces");
+        Assert.Contains(receiver.Requests, r => r.Path == "/v1/metrics");
+    }
+}
