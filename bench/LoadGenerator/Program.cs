@@ -131,6 +131,10 @@ internal sealed record Shop(long CompanyId, string Token, long Location, long Se
         var account = await Api.SendAsync(http, HttpMethod.Post, "/api/v2/account", new { company_name = "Bench", nick_name = nick, email, password = "bench-password-1" });
         var session = await Api.SendAsync(http, HttpMethod.Post, "/api/v2/account/authenticate", new { email, token = account.GetProperty("api_key").GetString() });
         var token = session.GetProperty("session_token").GetString()!;
+
+        // Like an integration that sends its own messages: no appointment e-mails (each booking would otherwise
+        // write two .eml files on the embedded default, and the setup's bookings would keep the disk busy).
+        await Api.SendAsync(http, HttpMethod.Post, $"/api/v2/account/saveOptions?session_token={token}", new { widget_send_client_emails = 0, widget_send_provider_emails = 0 });
         var location = Api.Id(await Api.SendAsync(http, HttpMethod.Post, $"/api/v2/location?session_token={token}", new { name = "Bench", timezone_id = 553 }));
         var service = Api.Id(await Api.SendAsync(http, HttpMethod.Post, $"/api/v2/service?session_token={token}", new { name = "Visit", duration = 30 }));
 
