@@ -1,10 +1,7 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Scheduling.ApiHost.Tests.Harness;
 
 namespace Scheduling.ApiHost.Tests.Employees;
 
@@ -33,19 +30,13 @@ public sealed class CalendarFeedServer : IAsyncDisposable
 
     public static async Task<CalendarFeedServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
         CalendarFeedServer? server = null;
-        app.MapGet("/calendar.ics", (HttpContext context) =>
+        var (app, address) = await LoopbackServer.StartAsync(a => a.MapGet("/calendar.ics", (HttpContext context) =>
         {
             server!.Requests++;
             return Results.Text(server.Body, "text/calendar", System.Text.Encoding.UTF8, server.Status);
-        });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        server = new CalendarFeedServer(app, $"{address}/calendar.ics");
+        }));
+        server = new CalendarFeedServer(app, new Uri(address, "/calendar.ics").ToString());
         return server;
     }
 

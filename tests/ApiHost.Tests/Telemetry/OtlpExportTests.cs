@@ -7,12 +7,14 @@ namespace Scheduling.ApiHost.Tests.Telemetry;
 /// The app's own OTLP exporter, configured as operators configure it (OTEL_EXPORTER_OTLP_ENDPOINT, http/protobuf),
 /// sends traces and metrics to a receiver: the route-named server span parents the grain-call spans of its request.
 /// </summary>
+[Collection(OtlpExportCollection.Name)]
 public sealed class OtlpExportTests
 {
     [Fact]
     public async Task TracesAndMetricsReachAnOtlpReceiverWithTheRouteNamedServerSpanAsParentOfTheGrainCalls()
     {
         await using var receiver = await OtlpReceiver.StartAsync();
+        var traceId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         var factory = new ApiHostFactory(settings: new Dictionary<string, string?>
         {
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Url,
@@ -23,15 +25,22 @@ public sealed class OtlpExportTests
         {
             var client = factory.CreateClient();
             var nick = $"otlp{Guid.NewGuid():N}"[..20];
-            var signUp = await Envelope.ReadAsync(await client.PostAsJsonAsync("/api/v2/account", new
+
+            // The request joins a trace of the test's choosing, so its spans are told apart from those of hosts that
+            // other tests run in this process at the same time (activity listeners are process-wide).
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v2/account")
             {
-                company_name = "Otlp", nick_name = nick, email = $"{nick}@example.test", password = "correct horse battery",
-            }));
+                Content = JsonContent.Create(new { company_name = "Otlp", nick_name = nick, email = $"{nick}@example.test", password = "correct horse battery" }),
+            };
+            request.Headers.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
+            var signUp = await Envelope.ReadAsync(await client.SendAsync(request));
             Assert.Equal(0, signUp.StatusCode);
         }
 
         // Disposing the host flushes both providers through the exporter.
-        var server = Assert.Single(receiver.Spans, s => s.Kind == 2 && s.Name == "POST /api/v2/account/");
+        Assert.Empty(receiver.Problems);
+        var server = Assert.Single(receiver.Spans, s => s.TraceId == traceId && s.Kind == 2);
+        Assert.Equal("POST /api/v2/account/", server.Name);
         Assert.Equal("/api/v2/account/", server.Attributes["http.route"]);
         Assert.Equal("200", server.Attributes["http.response.status_code"]);
         var grainCalls = receiver.Spans.Where(s => s.ParentSpanId == server.SpanId && s.Attributes.GetValueOrDefault("rpc.system") == "scheduling-grains").ToList();
@@ -45,4 +54,14 @@ public sealed class OtlpExportTests
         Assert.Contains(receiver.Requests, r => r.Path == "/v1/traces");
         Assert.Contains(receiver.Requests, r => r.Path == "/v1/metrics");
     }
+}
+
+/// <summary>
+/// Runs alone: activity listeners are process-wide, so hosts of tests running at the same time would fill this
+/// host's export queue with their spans.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class OtlpExportCollection
+{
+    public const string Name = "otlp-export";
 }

@@ -1,12 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Scheduling.ApiHost.Tests.Harness;
 
 namespace Scheduling.ApiHost.Tests.Telemetry;
 
@@ -33,33 +30,38 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     public ConcurrentQueue<string> MetricNames { get; } = new();
 
+    /// <summary>Exports this receiver could not decode (a test asserts there are none).</summary>
+    public ConcurrentQueue<string> Problems { get; } = new();
+
     public static async Task<OtlpReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
         OtlpReceiver? receiver = null;
-        app.MapPost("/v1/{signal}", async (string signal, HttpContext context) =>
+        var (app, address) = await LoopbackServer.StartAsync(a => a.MapPost("/v1/{signal}", async (string signal, HttpContext context) =>
         {
             using var body = new MemoryStream();
             await context.Request.Body.CopyToAsync(body);
             receiver!.Requests.Enqueue(("/v1/" + signal, context.Request.ContentType));
-            if (signal == "traces")
+            try
             {
-                receiver.ReadTraces(body.ToArray());
+                if (signal == "traces")
+                {
+                    receiver.ReadTraces(body.ToArray());
+                }
+                else if (signal == "metrics")
+                {
+                    receiver.ReadMetrics(body.ToArray());
+                }
             }
-            else if (signal == "metrics")
+            catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException or ArgumentException or IndexOutOfRangeException)
             {
-                receiver.ReadMetrics(body.ToArray());
+                receiver.Problems.Enqueue($"{signal}: {ex.Message}");
+                return Results.StatusCode(StatusCodes.Status400BadRequest);
             }
 
             // An empty Export*ServiceResponse: everything accepted.
             return Results.Bytes([], "application/x-protobuf");
-        });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        receiver = new OtlpReceiver(app, address);
+        }));
+        receiver = new OtlpReceiver(app, address.ToString().TrimEnd('/'));
         return receiver;
     }
 

@@ -1,12 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Scheduling.ApiHost.Tests.Harness;
 
 namespace Scheduling.ApiHost.Tests.Webhooks;
 
@@ -96,13 +93,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     private async Task StartOnAsync(int port)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, port));
-        var app = builder.Build();
-        app.Run(HandleAsync);
-        await app.StartAsync();
-        Port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
+        var (app, address) = await LoopbackServer.StartAsync(a => a.Run(HandleAsync), port);
+        Port = address.Port;
         _app = app;
     }
 
