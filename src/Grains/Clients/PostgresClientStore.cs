@@ -176,38 +176,28 @@ public sealed class PostgresClientStore(NpgsqlDataSource dataSource, IIdGenerato
         var now = ClientRules.Now(time);
 
         // The e-mail identifies the client: an upsert never respells or moves it. xmax = 0 only on a row this
-        // statement inserted (an updated row carries the updating transaction's id). The commit skips its own WAL
-        // flush (see IClientStore): the booking's durable commit that follows flushes the log past it.
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var relaxed = new NpgsqlCommand("SET LOCAL synchronous_commit TO OFF", connection, transaction))
-        {
-            await relaxed.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await using var command = new NpgsqlCommand(
+        // statement inserted (an updated row carries the updating transaction's id). One round trip: a batch runs in
+        // one implicit transaction, whose commit skips its own WAL flush (set_config local; see IClientStore): the
+        // booking's durable commit that follows flushes the log past it.
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('synchronous_commit', 'off', true)"));
+        var upsert = new NpgsqlBatchCommand(
             $"""
             INSERT INTO clients AS c (id, company_id, fields, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
             ON CONFLICT (company_id, lower(email)) WHERE email <> ''
             DO UPDATE SET fields = c.fields || $5, updated_at = $4
             RETURNING {Columns}, (xmax = 0)
-            """,
-            connection,
-            transaction);
-        command.Parameters.Add(Long(id));
-        command.Parameters.Add(Long(companyId));
-        command.Parameters.Add(Json(ClientRules.NewClient(email, fields, now)));
-        command.Parameters.Add(Instant(now));
-        command.Parameters.Add(Json(ClientRules.Checked(fields).Remove(ClientField.Email)));
-        ClientUpsert upsert;
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            await reader.ReadAsync(cancellationToken);
-            upsert = new ClientUpsert(Read(reader), reader.GetBoolean(5));
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return upsert;
+            """);
+        upsert.Parameters.Add(Long(id));
+        upsert.Parameters.Add(Long(companyId));
+        upsert.Parameters.Add(Json(ClientRules.NewClient(email, fields, now)));
+        upsert.Parameters.Add(Instant(now));
+        upsert.Parameters.Add(Json(ClientRules.Checked(fields).Remove(ClientField.Email)));
+        batch.BatchCommands.Add(upsert);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new ClientUpsert(Read(reader), reader.GetBoolean(5));
     }
 
     private static bool IsEmailTaken(PostgresException ex) =>
