@@ -266,7 +266,7 @@ public sealed partial class CalendarGrain
 
     private void Publish(string type, Appointment row, AppointmentPlace? previous) =>
         Outbox.Publish(
-            StreamId.Create(AppointmentEvent.StreamNamespace, row.CompanyId),
+            StreamId.Create(AppointmentEvent.StreamNamespace, row.Id),
             new AppointmentEvent(type, row.CompanyId, row, previous, time.GetUtcNow()));
 
     private async Task LoadBookedAsync()

@@ -7,7 +7,7 @@ using Scheduling.Runtime.Streams;
 namespace Scheduling.Grains.Reminders;
 
 /// <summary>
-/// The company's subscriber of the "appointments" stream (one activation per company, keyed by the stream key):
+/// A subscriber of the "appointments" stream (keyed by the stream key, the appointment's id):
 /// hands each change to the appointment's own <see cref="IAppointmentReminderGrain"/>, which de-duplicates by the
 /// appointment's version, so a redelivered event changes nothing and sends nothing twice. Its own
 /// <c>appointment.reminder</c> events come back on the stream and are passed over.

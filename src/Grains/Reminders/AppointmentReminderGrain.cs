@@ -168,7 +168,7 @@ public sealed partial class AppointmentReminderGrain(
         s.RemindedStart = appointment!.Start;
         s.DueAt = null;
         Outbox.Publish(
-            StreamId.Create(AppointmentEvent.StreamNamespace, appointment.CompanyId),
+            StreamId.Create(AppointmentEvent.StreamNamespace, appointment.Id),
             new AppointmentEvent(WebhookEvents.Reminder, appointment.CompanyId, appointment, null, now));
         await state.WriteStateAsync();
         await SendOutgoingAsync();

@@ -141,9 +141,10 @@ public abstract class AppointmentReminderTests<TStorage>(TStorage storage) : Rem
         var outbox = Factory.Services.GetRequiredService<IOutboxStore>();
         var claimed = await outbox.ClaimAsync("test", 100_000, TimeSpan.FromMinutes(1), Clock.GetUtcNow(), default);
         return [.. claimed
-            .Where(r => r.Message.StreamNamespace == "appointments" && r.Message.StreamKey == companyId.ToString(CultureInfo.InvariantCulture))
+            .Where(r => r.Message.StreamNamespace == "appointments")
             .OrderBy(r => r.Sequence)
-            .Select(r => JsonDocument.Parse(r.Message.Payload).RootElement.Clone())];
+            .Select(r => JsonDocument.Parse(r.Message.Payload).RootElement.Clone())
+            .Where(e => e.GetProperty("CompanyId").GetInt64() == companyId)];
     }
 }
 
