@@ -28,5 +28,8 @@ public sealed class AppointmentNotificationsGrain : Grain, IAsyncObserver<Appoin
             await GrainFactory.GetGrain<IAppointmentReminderGrain>(item.Appointment.Id).ObserveAsync(item);
             return true;
         });
+
+        // One activation per appointment, holding nothing: gone at once rather than kept idle for the collection age.
+        DeactivateOnIdle();
     }
 }

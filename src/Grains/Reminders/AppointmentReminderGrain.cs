@@ -20,6 +20,9 @@ namespace Scheduling.Grains.Reminders;
 /// after a restart. The reminder's firing re-reads the appointment, sends only if it still occupies that start,
 /// and publishes <c>appointment.reminder</c> in the same commit that records it as sent.
 /// </summary>
+// One per appointment: most are touched a few times around a change and then wait for their reminder, which
+// activates them again, so idle ones leave memory after two minutes rather than the default collection age.
+[CollectionAgeLimit(2)]
 public sealed partial class AppointmentReminderGrain(
     [PersistentState("appointment-reminder")] IPersistentState<AppointmentReminderState> state,
     IAppointmentStore appointments,

@@ -27,6 +27,8 @@ public sealed class WebhookFanOutGrain(
 
         // The event id is what makes retries of the stream harmless and what receivers de-duplicate by.
         var eventId = token?.EventId ?? throw new ArgumentNullException(nameof(token), "webhook deliveries need the stream's event id");
+        // One activation per appointment (the stream key), holding nothing: gone once this event is handled.
+        DeactivateOnIdle();
         var subscribers = await GrainFactory.GetGrain<IWebhookSubscriptionsGrain>(item.CompanyId).GetSubscribersAsync(item.Type);
         if (subscribers.IsDefaultOrEmpty)
         {
