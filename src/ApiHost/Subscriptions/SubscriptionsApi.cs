@@ -73,7 +73,7 @@ public static class SubscriptionsApi
     }
 
     /// <summary>
-    /// The webhook's deliveries, newest first (paged with start/end), each with every attempt: when, the receiver's
+    /// The webhook's deliveries, newest event first (paged with start/end), each with every attempt: when, the receiver's
     /// status code, latency and answer excerpt, or why there was no answer.
     /// </summary>
     private static async Task<IResult> ListDeliveriesAsync(string id, ApiCall call, IWebhookDeliveryStore deliveries, CancellationToken cancellationToken)

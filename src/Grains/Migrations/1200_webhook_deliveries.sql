@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS webhook_deliveries (
 -- The workers' claim: due pending rows, oldest due first.
 CREATE INDEX IF NOT EXISTS webhook_deliveries_due ON webhook_deliveries (next_attempt_at, id) WHERE status = 'pending';
 -- The deliveries API: a subscription's rows, newest first.
-CREATE INDEX IF NOT EXISTS webhook_deliveries_subscription ON webhook_deliveries (subscription_id, created_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS webhook_deliveries_subscription ON webhook_deliveries (subscription_id, event_created_at DESC, id DESC);
 
 CREATE TABLE IF NOT EXISTS webhook_attempts (
     delivery_id      bigint      NOT NULL REFERENCES webhook_deliveries (id) ON DELETE CASCADE,

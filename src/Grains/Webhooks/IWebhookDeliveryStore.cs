@@ -24,7 +24,7 @@ public interface IWebhookDeliveryStore
     /// </summary>
     Task<bool> RecordAsync(string owner, long deliveryId, WebhookAttempt? attempt, WebhookDeliveryUpdate update, CancellationToken cancellationToken);
 
-    /// <summary>A subscription's deliveries, newest first, each with its attempts.</summary>
+    /// <summary>A subscription's deliveries, newest event first (deliveries are recorded side by side), each with its attempts.</summary>
     Task<IReadOnlyList<WebhookDeliveryRecord>> ListAsync(long companyId, long subscriptionId, int skip, int take, CancellationToken cancellationToken);
 
     /// <summary>

@@ -77,7 +77,7 @@ public sealed class MemoryWebhookDeliveryStore : IWebhookDeliveryStore
         {
             return Task.FromResult<IReadOnlyList<WebhookDeliveryRecord>>([.. _rows.Values
                 .Where(r => r.Delivery.CompanyId == companyId && r.Delivery.SubscriptionId == subscriptionId)
-                .OrderByDescending(r => r.Delivery.CreatedAt).ThenByDescending(r => r.Delivery.Id)
+                .OrderByDescending(r => r.Delivery.EventCreatedAt).ThenByDescending(r => r.Delivery.Id)
                 .Skip(skip)
                 .Take(take)
                 .Select(r => new WebhookDeliveryRecord(r.Delivery, [.. r.Attempts]))]);

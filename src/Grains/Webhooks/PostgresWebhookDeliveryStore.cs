@@ -123,7 +123,7 @@ public sealed class PostgresWebhookDeliveryStore(NpgsqlDataSource dataSource) : 
             $"""
             SELECT {Columns} FROM webhook_deliveries
             WHERE subscription_id = $1 AND company_id = $2
-            ORDER BY created_at DESC, id DESC OFFSET $3 LIMIT $4
+            ORDER BY event_created_at DESC, id DESC OFFSET $3 LIMIT $4
             """);
         command.Parameters.Add(Long(subscriptionId));
         command.Parameters.Add(Long(companyId));

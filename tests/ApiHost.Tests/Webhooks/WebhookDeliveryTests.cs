@@ -141,6 +141,7 @@ public abstract class WebhookDeliveryTests<TStorage>(TStorage storage) : ApiTest
         foreach (var time in new[] { "09:00", "10:00", "11:00" })
         {
             booked.Add(await tenant.BookIdAsync(shop.Booking(time)));
+            _clock.Advance(TimeSpan.FromSeconds(1));
         }
 
         await DeliverAsync();
