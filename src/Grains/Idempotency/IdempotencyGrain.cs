@@ -58,8 +58,8 @@ public sealed class IdempotencyGrain([PersistentState("idempotency")] IPersisten
         var now = time.GetUtcNow();
         key.State.Response = response;
         key.State.CompletedAt = now;
+        RegisterReminderWithState(ExpiryReminder, now + Retention);
         await key.WriteStateAsync();
-        await RegisterOrUpdateReminder(ExpiryReminder, now + Retention, TimeSpan.Zero);
     }
 
     public async Task ReleaseAsync(string fingerprint)

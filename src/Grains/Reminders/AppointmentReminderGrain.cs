@@ -13,8 +13,8 @@ namespace Scheduling.Grains.Reminders;
 
 /// <summary>
 /// One appointment's reminder and e-mails (DESIGN §7). Changes arrive from the stream in version order; each one
-/// moves or removes the durable reminder (registered before the state write, so a failed write is redone by the
-/// redelivered event) and queues the e-mails it causes in the grain's state. Queued messages go out in a reminder
+/// moves or removes the durable reminder (with the state write, in its transaction: a failed write is redone whole by
+/// the redelivered event) and queues the e-mails it causes in the grain's state. Queued messages go out in a reminder
 /// turn ("send", due at once), never in the stream's turn: a slow or failing mail server holds up neither
 /// bookings nor the webhooks that read the same stream, and what was not sent is retried with backoff, also
 /// after a restart. The reminder's firing re-reads the appointment, sends only if it still occupies that start,
@@ -59,7 +59,7 @@ public sealed partial class AppointmentReminderGrain(
         if (messages.Count > 0)
         {
             s.Outgoing.AddRange(messages);
-            await RegisterOrUpdateReminder(SendName, now, TimeSpan.Zero);
+            RegisterReminderWithState(SendName, now);
         }
 
         await state.WriteStateAsync();
@@ -112,7 +112,7 @@ public sealed partial class AppointmentReminderGrain(
         {
             if (s.DueAt != dueAt || s.Start != appointment.Start)
             {
-                await RegisterOrUpdateReminder(RemindName, dueAt, TimeSpan.Zero);
+                RegisterReminderWithState(RemindName, dueAt);
                 s.DueAt = dueAt;
                 s.Start = appointment.Start;
             }
@@ -120,24 +120,12 @@ public sealed partial class AppointmentReminderGrain(
             return;
         }
 
-        await RemoveReminderAsync();
-    }
-
-    private async Task RemoveReminderAsync()
-    {
-        var s = state.State;
-        if (s.DueAt is null)
+        if (s.DueAt is not null)
         {
-            return;
+            UnregisterReminderWithState(RemindName);
+            s.DueAt = null;
+            s.Start = null;
         }
-
-        if (await GetReminder(RemindName) is { } reminder)
-        {
-            await UnregisterReminder(reminder);
-        }
-
-        s.DueAt = null;
-        s.Start = null;
     }
 
     private async Task FireAsync(TickStatus status)
@@ -242,9 +230,9 @@ public sealed partial class AppointmentReminderGrain(
             return [];
         }
 
+        // Whom each wanted message goes to: the details (names, signed links) are gathered only when one goes out.
         var audience = await reader.AudienceAsync(appointment);
-        var details = await reader.DetailsAsync(appointment, appointmentEvent.Previous);
-        var messages = new List<OutgoingMessage>();
+        var outgoing = new List<(string Kind, string To, Func<AppointmentDetails, string, EmailMessage> Render)>();
         foreach (var (kind, toClient, render) in wanted)
         {
             if (toClient)
@@ -252,21 +240,33 @@ public sealed partial class AppointmentReminderGrain(
                 // Verification is how an unverified booking becomes real: it goes out even when client e-mails are off.
                 if (audience.ClientEmail.Length > 0 && (audience.ClientEmails || kind == "verification"))
                 {
-                    messages.Add(Outgoing(kind, render(details, audience.ClientEmail)));
+                    outgoing.Add((kind, audience.ClientEmail, render));
                 }
             }
             else
             {
                 if (audience.ProviderEmail.Length > 0 && audience.ProviderEmails)
                 {
-                    messages.Add(Outgoing(kind, render(details, audience.ProviderEmail)));
+                    outgoing.Add((kind, audience.ProviderEmail, render));
                 }
 
                 if (audience.SmsAddress is { } sms)
                 {
-                    messages.Add(Outgoing(kind + "-sms", AppointmentSms.NewBooking(details, sms)));
+                    outgoing.Add((kind + "-sms", sms, AppointmentSms.NewBooking));
                 }
             }
+        }
+
+        if (outgoing.Count == 0)
+        {
+            return [];
+        }
+
+        var details = await reader.DetailsAsync(appointment, appointmentEvent.Previous);
+        var messages = new List<OutgoingMessage>(outgoing.Count);
+        foreach (var (kind, to, render) in outgoing)
+        {
+            messages.Add(Outgoing(kind, render(details, to)));
         }
 
         return messages;
@@ -319,7 +319,7 @@ public sealed partial class AppointmentReminderGrain(
         if (remaining.Count > 0)
         {
             var attempts = remaining.Min(m => m.Attempts);
-            await RegisterOrUpdateReminder(SendName, time.GetUtcNow() + TimeSpan.FromMinutes(Math.Min(60, Math.Pow(2, attempts - 1))), TimeSpan.Zero);
+            RegisterReminderWithState(SendName, time.GetUtcNow() + TimeSpan.FromMinutes(Math.Min(60, Math.Pow(2, attempts - 1))));
         }
 
         await state.WriteStateAsync();

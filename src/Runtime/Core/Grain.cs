@@ -79,6 +79,23 @@ public abstract class Grain
     protected Task<IGrainReminder> RegisterOrUpdateReminder(string reminderName, DateTimeOffset dueAt, TimeSpan period) =>
         _activation.Runtime.Reminders.RegisterAsync(GrainId, reminderName, dueAt, period);
 
+    /// <summary>
+    /// Registers (or moves) a one-shot reminder due at <paramref name="dueAt"/> with this activation's next state
+    /// write: it commits together with the state and the turn's events, or not at all.
+    /// </summary>
+    protected void RegisterReminderWithState(string reminderName, DateTimeOffset dueAt)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reminderName);
+        Outbox.Attach(new ReminderChange(GrainId, reminderName, dueAt));
+    }
+
+    /// <summary>Removes the reminder (if there is one) with this activation's next state write.</summary>
+    protected void UnregisterReminderWithState(string reminderName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reminderName);
+        Outbox.Attach(new ReminderChange(GrainId, reminderName, null));
+    }
+
     protected Task UnregisterReminder(IGrainReminder reminder) =>
         _activation.Runtime.Reminders.UnregisterAsync(GrainId, reminder.ReminderName);
 

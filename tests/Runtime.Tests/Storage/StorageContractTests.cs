@@ -415,6 +415,35 @@ public abstract class StorageContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReminderChangesCommitWithTheirStateWriteAndNotWithoutIt()
+    {
+        var key = NewKey();
+        var grain = key.GrainId;
+        var earlier = await Reminders.UpsertAsync(grain, "moved", T0, TimeSpan.FromMinutes(5), default);
+        await Reminders.UpsertAsync(grain, "removed", T0, TimeSpan.Zero, default);
+
+        await Grains.WriteAsync(
+            Write(key, 0, """{"n":1}""") with
+            {
+                Attachments = [new ReminderChange(grain, "new", T0.AddHours(2)), new ReminderChange(grain, "moved", T0.AddHours(3)), new ReminderChange(grain, "removed", null)],
+            },
+            default);
+
+        var entries = await Reminders.ReadAllAsync(grain, default);
+        Assert.Equal(["moved", "new"], entries.Select(e => e.Name));
+        Assert.Equal(T0.AddHours(3), entries[0].DueAt);
+        Assert.Equal(TimeSpan.Zero, entries[0].Period);
+        Assert.True(entries[0].Version > earlier.Version);
+        Assert.Equal(T0.AddHours(2), entries[1].DueAt);
+
+        // A stale write takes its reminder changes down with it.
+        await Assert.ThrowsAsync<InconsistentStateException>(() => Grains.WriteAsync(
+            Write(key, 0, """{"n":"stale"}""") with { Attachments = [new ReminderChange(grain, "new", null), new ReminderChange(grain, "stale", T0)] },
+            default));
+        Assert.Equal(["moved", "new"], (await Reminders.ReadAllAsync(grain, default)).Select(e => e.Name));
+    }
+
+    [Fact]
     public async Task ClaimDueTakesOnlyDueRemindersInDueOrderAndLeasesThem()
     {
         var grain = NewGrain();

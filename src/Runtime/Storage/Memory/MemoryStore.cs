@@ -62,10 +62,11 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
 
             // Check everything before changing anything: that is what makes the write all-or-nothing.
             ValidateNewEvents(write.Outbox);
-            var writers = write.Attachments.Select(FindWriter).ToList();
+            // Reminder changes are the store's own (no writer): they cannot fail.
+            var writers = write.Attachments.Select(a => a is ReminderChange ? null : FindWriter(a)).ToList();
             for (var i = 0; i < writers.Count; i++)
             {
-                writers[i].Validate(write.Attachments[i]);
+                writers[i]?.Validate(write.Attachments[i]);
             }
 
             var version = current + 1;
@@ -73,7 +74,14 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
             AppendUnlocked(write.Outbox);
             for (var i = 0; i < writers.Count; i++)
             {
-                writers[i].Apply(write.Attachments[i]);
+                if (write.Attachments[i] is ReminderChange reminder)
+                {
+                    ApplyUnlocked(reminder);
+                }
+                else
+                {
+                    writers[i]!.Apply(write.Attachments[i]);
+                }
             }
 
             return Task.FromResult(version);
@@ -181,11 +189,28 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
     {
         lock (_lock)
         {
-            // Versions come from one counter, so a reminder removed and registered again never reuses one.
-            var version = ++_reminderVersion;
-            var entry = new ReminderEntry(grainId, name, dueAt, period, version);
-            _reminders[(grainId, name)] = new ReminderRow(entry);
-            return Task.FromResult(entry);
+            return Task.FromResult(UpsertUnlocked(grainId, name, dueAt, period));
+        }
+    }
+
+    // Caller holds _lock. Versions come from one counter, so a reminder removed and registered again never reuses one.
+    private ReminderEntry UpsertUnlocked(GrainId grainId, string name, DateTimeOffset dueAt, TimeSpan period)
+    {
+        var entry = new ReminderEntry(grainId, name, dueAt, period, ++_reminderVersion);
+        _reminders[(grainId, name)] = new ReminderRow(entry);
+        return entry;
+    }
+
+    // Caller holds _lock.
+    private void ApplyUnlocked(ReminderChange change)
+    {
+        if (change.DueAt is { } dueAt)
+        {
+            UpsertUnlocked(change.GrainId, change.Name, dueAt, TimeSpan.Zero);
+        }
+        else
+        {
+            _reminders.Remove((change.GrainId, change.Name));
         }
     }
 

@@ -179,7 +179,7 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth, IAsync
         for (var i = 0; i < writers.Length; i++)
         {
             var attachmentType = write.Attachments[i].GetType();
-            writers[i] = _attachmentWriters.GetValueOrDefault(attachmentType)
+            writers[i] = attachmentType == typeof(ReminderChange) ? PostgresReminderTable.ChangeWriter : _attachmentWriters.GetValueOrDefault(attachmentType)
                 ?? throw new InvalidOperationException(
                     $"No {nameof(IPostgresAttachmentWriter)} is registered for attachment type {attachmentType}; register one in the service collection.");
         }

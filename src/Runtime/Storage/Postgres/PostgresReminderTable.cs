@@ -11,6 +11,34 @@ public sealed class PostgresReminderTable : IReminderTable
 {
     private const string Columns = "grain_type, grain_key, name, due_at, period_ms, version";
 
+    // A new or moved registration: a version higher than any before it, and no lease (a firing in flight keeps its own).
+    private const string UpsertSql =
+        """
+        INSERT INTO reminders (grain_type, grain_key, name, due_at, period_ms, version, lease_owner, lease_until)
+        VALUES (@type, @key, @name, @dueAt, @periodMs, nextval('reminder_version_seq'), NULL, NULL)
+        ON CONFLICT (grain_type, grain_key, name) DO UPDATE
+        SET due_at = excluded.due_at, period_ms = excluded.period_ms, version = excluded.version,
+            lease_owner = NULL, lease_until = NULL
+        """;
+
+    private const string RemoveSql = "DELETE FROM reminders WHERE grain_type = @type AND grain_key = @key AND name = @name";
+
+    /// <summary>Writes <see cref="ReminderChange"/>s in the transaction of the state write they came with.</summary>
+    internal static IPostgresAttachmentWriter ChangeWriter { get; } = new ReminderChangeWriter();
+
+    private static NpgsqlBatchCommand CreateChangeCommand(ReminderChange change)
+    {
+        var command = new NpgsqlBatchCommand(change.DueAt is null ? RemoveSql : UpsertSql);
+        AddKey(command.Parameters, change.GrainId, change.Name);
+        if (change.DueAt is { } dueAt)
+        {
+            command.Parameters.AddWithValue("dueAt", dueAt.ToUniversalTime());
+            command.Parameters.AddWithValue("periodMs", 0L);
+        }
+
+        return command;
+    }
+
     private readonly NpgsqlDataSource _dataSource;
 
     public PostgresReminderTable(NpgsqlDataSource dataSource)
@@ -23,15 +51,7 @@ public sealed class PostgresReminderTable : IReminderTable
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentOutOfRangeException.ThrowIfLessThan(period, TimeSpan.Zero);
-        await using var command = _dataSource.CreateCommand(
-            $"""
-            INSERT INTO reminders (grain_type, grain_key, name, due_at, period_ms, version, lease_owner, lease_until)
-            VALUES (@type, @key, @name, @dueAt, @periodMs, nextval('reminder_version_seq'), NULL, NULL)
-            ON CONFLICT (grain_type, grain_key, name) DO UPDATE
-            SET due_at = excluded.due_at, period_ms = excluded.period_ms, version = excluded.version,
-                lease_owner = NULL, lease_until = NULL
-            RETURNING {Columns}
-            """);
+        await using var command = _dataSource.CreateCommand($"{UpsertSql} RETURNING {Columns}");
         AddKey(command.Parameters, grainId, name);
         command.Parameters.AddWithValue("dueAt", dueAt.ToUniversalTime());
         command.Parameters.AddWithValue("periodMs", period.Ticks / TimeSpan.TicksPerMillisecond);
@@ -42,9 +62,7 @@ public sealed class PostgresReminderTable : IReminderTable
     public async Task<bool> RemoveAsync(GrainId grainId, string name, long? version, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        await using var command = _dataSource.CreateCommand(version is null
-            ? "DELETE FROM reminders WHERE grain_type = @type AND grain_key = @key AND name = @name"
-            : "DELETE FROM reminders WHERE grain_type = @type AND grain_key = @key AND name = @name AND version = @version");
+        await using var command = _dataSource.CreateCommand(version is null ? RemoveSql : $"{RemoveSql} AND version = @version");
         AddKey(command.Parameters, grainId, name);
         if (version is { } expected)
         {
@@ -151,5 +169,13 @@ public sealed class PostgresReminderTable : IReminderTable
         parameters.AddWithValue("type", grainId.Type);
         parameters.AddWithValue("key", grainId.Key);
         parameters.AddWithValue("name", name);
+    }
+
+    private sealed class ReminderChangeWriter : IPostgresAttachmentWriter
+    {
+        public Type AttachmentType => typeof(ReminderChange);
+
+        public void AddCommands(IStateWriteAttachment attachment, NpgsqlBatch batch) =>
+            batch.BatchCommands.Add(CreateChangeCommand((ReminderChange)attachment));
     }
 }

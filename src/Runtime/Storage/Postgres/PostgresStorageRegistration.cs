@@ -31,6 +31,7 @@ public static class PostgresStorageRegistration
         services.TryAddSingleton(sp =>
         {
             var dataSourceBuilder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+            ApplyPoolDefaults(dataSourceBuilder.ConnectionStringBuilder, options.ConnectionString);
             dataSourceBuilder.UseLoggerFactory(sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance);
             return dataSourceBuilder.Build();
         });
@@ -50,5 +51,30 @@ public static class PostgresStorageRegistration
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgresChangeListener>());
         return builder;
+    }
+
+    /// <summary>
+    /// Pool settings for a workload of many short statements, unless the connection string sets them itself.
+    /// <c>No Reset On Close</c>: a pooled connection keeps its session as it is handed on, instead of running
+    /// DISCARD ALL, which would also drop its prepared statements. Nothing here leaves session state behind:
+    /// settings are transaction-local (set_config(..., true)), advisory locks are transaction locks, and LISTEN
+    /// runs on a connection of its own outside the pool. <c>Max Auto Prepare</c>: the statements run most often
+    /// (the same few per booking) are prepared once per connection rather than parsed and planned every time.
+    /// </summary>
+    internal static void ApplyPoolDefaults(NpgsqlConnectionStringBuilder settings, string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
+            .Cast<string>()
+            .Select(key => key.Replace(" ", string.Empty, StringComparison.Ordinal).ToUpperInvariant())
+            .ToHashSet();
+        if (!given.Contains("NORESETONCLOSE"))
+        {
+            settings.NoResetOnClose = true;
+        }
+
+        if (!given.Contains("MAXAUTOPREPARE"))
+        {
+            settings.MaxAutoPrepare = 64;
+        }
     }
 }
