@@ -106,7 +106,6 @@ public static class AppointmentsApi
             ? call.Grains.GetGrain<ICalendarGrain>(employee).BookAsync(booking)
             : call.Grains.GetGrain<ILocationGrain>(location.Id).BookAnyProviderAsync(booking));
 
-        await NoteLatestAppointmentAsync(call, clients, client, appointment, cancellationToken);
         return (appointment, zone);
     }
 
@@ -356,21 +355,6 @@ public static class AppointmentsApi
             .Where(p => p.Key != AppointmentField.ClientEmail && values.GetText(p.Key) is { Length: > 0 })
             .ToDictionary(p => p.Value, p => values[p.Key]);
         return (await clients.UpsertByEmailAsync(call.CompanyId, email, fields, cancellationToken)).Client;
-    }
-
-    /// <summary>The client's provider and latest appointment start follow its newest booking.</summary>
-    private static async Task NoteLatestAppointmentAsync(ApiCall call, IClientStore clients, ClientRecord client, Appointment appointment, CancellationToken cancellationToken)
-    {
-        var latest = client.Fields.GetText(ClientField.LastAppointmentDate);
-        var start = ClientSchemas.FormatTimestamp(appointment.Start);
-        if (latest is null || string.CompareOrdinal(latest, start) < 0)
-        {
-            await clients.UpsertByEmailAsync(call.CompanyId, client.Email, new Dictionary<string, JsonElement>
-            {
-                [ClientField.EmployeeId] = FieldValues.Number(appointment.EmployeeId),
-                [ClientField.LastAppointmentDate] = FieldValues.Text(start),
-            }, cancellationToken);
-        }
     }
 
     /// <summary>SPEC §5: 2 when the service confirms itself, else 0 when the account asks clients to confirm by e-mail, else 1.</summary>

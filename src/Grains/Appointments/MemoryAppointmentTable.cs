@@ -1,4 +1,5 @@
 using Scheduling.Contracts.Appointments;
+using Scheduling.Grains.Clients;
 using Scheduling.Runtime.Storage;
 
 namespace Scheduling.Grains.Appointments;
@@ -9,7 +10,7 @@ namespace Scheduling.Grains.Appointments;
 /// read by the API as the memory <see cref="IAppointmentStore"/>. <see cref="Validate"/> refuses what the
 /// PostgreSQL table refuses: a missing or changed row, and an overlap its exclusion constraint forbids.
 /// </summary>
-public sealed class MemoryAppointmentTable : IMemoryAttachmentWriter, IAppointmentStore
+public sealed class MemoryAppointmentTable(MemoryClientStore clients) : IMemoryAttachmentWriter, IAppointmentStore
 {
     // Writers are already serialized by the memory store; this lock keeps readers off a half-applied change.
     private readonly Lock _lock = new();
@@ -67,6 +68,11 @@ public sealed class MemoryAppointmentTable : IMemoryAttachmentWriter, IAppointme
                 Rows(_byEmployee, row.EmployeeId)[row.Id] = row;
                 Rows(_byCompany, row.CompanyId)[row.Id] = row;
             }
+        }
+
+        if (change is { ExpectedVersion: 0, Delete: false, Row: { ClientId: > 0 } inserted })
+        {
+            clients.NoteAppointment(inserted.CompanyId, inserted.ClientId, inserted.EmployeeId, inserted.Start, inserted.CreatedAt);
         }
     }
 

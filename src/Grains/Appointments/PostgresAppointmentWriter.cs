@@ -2,6 +2,7 @@ using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 using Scheduling.Contracts.Appointments;
+using Scheduling.Contracts.Clients;
 using Scheduling.Runtime.Storage;
 
 namespace Scheduling.Grains.Appointments;
@@ -56,6 +57,29 @@ public sealed class PostgresAppointmentWriter : IPostgresAttachmentWriter
 
         command.Parameters.Add(Long("expected", change.ExpectedVersion));
         batch.BatchCommands.Add(command);
+        if (change is { ExpectedVersion: 0, Delete: false, Row.ClientId: > 0 })
+        {
+            batch.BatchCommands.Add(NoteOnClient(change.Row));
+        }
+    }
+
+    /// <summary>
+    /// A new appointment of a client: its provider and start become the client's <c>employee_id</c> and
+    /// <c>last_app_date</c> when it starts after the latest one noted (stored as fixed-format UTC text, so text order
+    /// is time order). In the booking's transaction: the note never names an appointment that did not commit.
+    /// </summary>
+    private static NpgsqlBatchCommand NoteOnClient(Appointment row)
+    {
+        var command = new NpgsqlBatchCommand("""
+            UPDATE clients SET fields = fields || jsonb_build_object('employee_id', @employee, 'last_app_date', @last), updated_at = @at
+            WHERE id = @client AND company_id = @company AND (last_app_date IS NULL OR last_app_date < @last)
+            """);
+        command.Parameters.Add(Long("employee", row.EmployeeId));
+        command.Parameters.Add(new NpgsqlParameter<string>("last", ClientSchemas.FormatTimestamp(row.Start)));
+        command.Parameters.Add(Instant("at", row.CreatedAt));
+        command.Parameters.Add(Long("client", row.ClientId));
+        command.Parameters.Add(Long("company", row.CompanyId));
+        return command;
     }
 
     private static void AddRow(NpgsqlParameterCollection parameters, Appointment row)

@@ -116,6 +116,12 @@ public sealed class MemoryClientStore(IIdGenerator ids, TimeProvider time) : ICl
             if (company.ByEmail.TryGetValue(ClientRules.EmailKey(email), out var existingId))
             {
                 var stored = company.ById[existingId];
+                if (changes.All(change => stored.Fields.TryGetValue(change.Key, out var value) && JsonElement.DeepEquals(value, change.Value)))
+                {
+                    // Nothing to change: the client stays as it is (updated_at included), as in PostgreSQL.
+                    return new ClientUpsert(stored, Created: false);
+                }
+
                 var updated = stored with { Fields = stored.Fields.Merge(changes), UpdatedAt = now };
                 company.Replace(stored, updated);
                 return new ClientUpsert(updated, Created: false);
@@ -123,6 +129,32 @@ public sealed class MemoryClientStore(IIdGenerator ids, TimeProvider time) : ICl
 
             company.Add(created);
             return new ClientUpsert(created, Created: true);
+        }
+    }
+
+    /// <summary>
+    /// A new appointment of the client: its provider and start become the client's <c>employee_id</c> and
+    /// <c>last_app_date</c> when it starts after the latest one noted. Called by the appointments table as it
+    /// inserts the row (under the storage's write lock), as the PostgreSQL writer does in the booking's transaction.
+    /// </summary>
+    internal void NoteAppointment(long companyId, long clientId, long employeeId, DateTimeOffset start, DateTimeOffset at)
+    {
+        var startText = ClientSchemas.FormatTimestamp(start);
+        lock (_lock)
+        {
+            if (!_companies.TryGetValue(companyId, out var company) || !company.ById.TryGetValue(clientId, out var stored)
+                || (stored.Fields.GetText(ClientField.LastAppointmentDate) is { } latest && string.CompareOrdinal(latest, startText) >= 0))
+            {
+                return;
+            }
+
+            company.Replace(stored, stored with
+            {
+                Fields = stored.Fields
+                    .SetItem(ClientField.EmployeeId, FieldValues.Number(employeeId))
+                    .SetItem(ClientField.LastAppointmentDate, FieldValues.Text(startText)),
+                UpdatedAt = at,
+            });
         }
     }
 

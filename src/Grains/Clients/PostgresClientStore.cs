@@ -176,28 +176,49 @@ public sealed class PostgresClientStore(NpgsqlDataSource dataSource, IIdGenerato
         var now = ClientRules.Now(time);
 
         // The e-mail identifies the client: an upsert never respells or moves it. xmax = 0 only on a row this
-        // statement inserted (an updated row carries the updating transaction's id). One round trip: a batch runs in
-        // one implicit transaction, whose commit skips its own WAL flush (set_config local; see IClientStore): the
-        // booking's durable commit that follows flushes the log past it.
-        await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('synchronous_commit', 'off', true)"));
-        var upsert = new NpgsqlBatchCommand(
-            $"""
-            INSERT INTO clients AS c (id, company_id, fields, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
-            ON CONFLICT (company_id, lower(email)) WHERE email <> ''
-            DO UPDATE SET fields = c.fields || $5, updated_at = $4
-            RETURNING {Columns}, (xmax = 0)
-            """);
-        upsert.Parameters.Add(Long(id));
-        upsert.Parameters.Add(Long(companyId));
-        upsert.Parameters.Add(Json(ClientRules.NewClient(email, fields, now)));
-        upsert.Parameters.Add(Instant(now));
-        upsert.Parameters.Add(Json(ClientRules.Checked(fields).Remove(ClientField.Email)));
-        batch.BatchCommands.Add(upsert);
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        await reader.NextResultAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return new ClientUpsert(Read(reader), reader.GetBoolean(5));
+        // statement inserted (an updated row carries the updating transaction's id). A client whose fields already
+        // hold the given values is not rewritten (no new row version, no index entries, no WAL) and is read as it is.
+        // One round trip: a batch runs in one implicit transaction, whose commit skips its own WAL flush (set_config
+        // local; see IClientStore): the booking's durable commit that follows flushes the log past it.
+        var changes = ClientRules.Checked(fields).Remove(ClientField.Email);
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var batch = dataSource.CreateBatch();
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('synchronous_commit', 'off', true)"));
+            var upsert = new NpgsqlBatchCommand(
+                $"""
+                WITH upsert AS (
+                    INSERT INTO clients AS c (id, company_id, fields, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
+                    ON CONFLICT (company_id, lower(email)) WHERE email <> ''
+                    DO UPDATE SET fields = c.fields || $5, updated_at = $4
+                    WHERE NOT c.fields @> $5
+                    RETURNING {Columns}, (xmax = 0) AS created)
+                SELECT * FROM upsert
+                UNION ALL
+                SELECT {Columns}, false FROM clients
+                WHERE company_id = $2 AND lower(email) = lower($6) AND email <> '' AND NOT EXISTS (SELECT 1 FROM upsert)
+                """);
+            upsert.Parameters.Add(Long(id));
+            upsert.Parameters.Add(Long(companyId));
+            upsert.Parameters.Add(Json(ClientRules.NewClient(email, fields, now)));
+            upsert.Parameters.Add(Instant(now));
+            upsert.Parameters.Add(Json(changes));
+            upsert.Parameters.Add(Text(email));
+            batch.BatchCommands.Add(upsert);
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            await reader.NextResultAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                return new ClientUpsert(Read(reader), reader.GetBoolean(5));
+            }
+
+            // The client was committed by another transaction after this statement's snapshot and needed no change:
+            // the conflict saw it, the read did not. A new statement sees it.
+            if (attempt == 2)
+            {
+                throw new InvalidOperationException($"client {email} of company {companyId} was neither written nor found");
+            }
+        }
     }
 
     private static bool IsEmailTaken(PostgresException ex) =>

@@ -17,7 +17,8 @@ public static class DomainStores
     public static IServiceCollection AddMemoryDomainStores(this IServiceCollection services)
     {
         services.AddSingleton<IMediaStore, MemoryMediaStore>();
-        services.AddSingleton<IClientStore, MemoryClientStore>();
+        services.AddSingleton<MemoryClientStore>();
+        services.AddSingleton<IClientStore>(sp => sp.GetRequiredService<MemoryClientStore>());
         services.AddSingleton<IWebhookDeliveryStore, MemoryWebhookDeliveryStore>();
 
         // One table: the memory provider writes it with calendar state (attachment writer), the API reads it (store).

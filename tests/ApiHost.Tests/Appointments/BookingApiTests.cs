@@ -60,9 +60,14 @@ public abstract class BookingApiTests<TStorage>(TStorage storage) : ApiTestBase<
 
         var first = await tenant.BookAsync(shop.Booking("10:00", email: "Bo@Example.test"));
         var second = await tenant.BookAsync(shop.Booking("12:00", new { client_name = "Bo Renamed" }, email: "bo@example.TEST"));
-        var clients = await tenant.GetAsync("/api/v2/client");
+        // Neither an earlier booking nor a later one that was refused moves the client's latest appointment.
+        var earlier = await tenant.BookAsync(shop.Booking("09:00", new { client_name = "Bo Renamed" }, email: "bo@example.test"));
+        await tenant.BookIdAsync(shop.Booking("16:00", email: "cy@example.test"));
+        var refused = await tenant.BookAsync(shop.Booking("16:00", new { client_name = "Bo Renamed" }, email: "bo@example.test"));
+        var clients = await tenant.GetAsync("/api/v2/client?email=bo@example.test");
 
         Assert.Equal(first.Data.GetProperty("client_id").GetInt64(), second.Data.GetProperty("client_id").GetInt64());
+        Assert.Equal(((200, 0), (409, 10)), (earlier.Status(), refused.Status()));
         var client = Assert.Single(clients.Data.EnumerateArray());
         Assert.Equal(("Bo Renamed", shop.Employee), (client.GetProperty("name").GetString(), client.GetProperty("employee_id").GetInt64()));
         Assert.Equal("2031-03-03T20:00:00Z", client.GetProperty("last_app_date").GetString());

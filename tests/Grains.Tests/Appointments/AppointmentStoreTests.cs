@@ -3,6 +3,7 @@ using System.Text.Json;
 using Npgsql;
 using Scheduling.Contracts.Appointments;
 using Scheduling.Grains.Appointments;
+using Scheduling.Grains.Clients;
 using Scheduling.Grains.Tests.Clients;
 
 namespace Scheduling.Grains.Tests.Appointments;
@@ -216,7 +217,7 @@ public abstract class AppointmentStoreTests
 
 public sealed class MemoryAppointmentStoreTests : AppointmentStoreTests
 {
-    private readonly MemoryAppointmentTable _table = new();
+    private readonly MemoryAppointmentTable _table = new(new MemoryClientStore(new Runtime.Storage.Memory.MemoryIdGenerator(), TimeProvider.System));
 
     protected override IAppointmentStore Store => _table;
 

@@ -167,6 +167,25 @@ public abstract class ClientStoreTests
     }
 
     [Fact]
+    public async Task UpsertThatChangesNothingReturnsTheClientAsStored()
+    {
+        var company = NewCompany();
+        var first = await Store.UpsertByEmailAsync(company, "noa@example.test", Values(new { name = "Noa", phone = "222" }), default);
+        Clock.Advance(TimeSpan.FromDays(1));
+
+        var same = await Store.UpsertByEmailAsync(company, "NOA@example.test", Values(new { name = "Noa" }), default);
+        var concurrent = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+            Store.UpsertByEmailAsync(company, "noa@example.test", Values(new { phone = "222" }), default))));
+
+        Assert.False(same.Created);
+        Assert.Equal(first.Client.Id, same.Client.Id);
+        Assert.Equal(("Noa", "222"), (same.Client.Name, same.Client.Fields["phone"].GetString()));
+        Assert.Equal(first.Client.UpdatedAt, same.Client.UpdatedAt);
+        Assert.All(concurrent, u => Assert.Equal((first.Client.Id, false), (u.Client.Id, u.Created)));
+        Assert.Equal(first.Client.UpdatedAt, (await Store.GetAsync(company, first.Client.Id, default))!.UpdatedAt);
+    }
+
+    [Fact]
     public async Task ConcurrentUpsertsOfOneNewEmailCreateExactlyOneClient()
     {
         var company = NewCompany();
