@@ -139,17 +139,12 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth, IAsync
             await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None).ConfigureAwait(false);
             await using var batch = new NpgsqlBatch(connection, transaction);
             var stateCommands = new NpgsqlBatchCommand[group.Count];
-            var anyOutbox = false;
             for (var i = 0; i < group.Count; i++)
             {
-                stateCommands[i] = AddWriteCommands(batch, group[i].Write, group[i].Writers, notifyOutbox: false);
-                anyOutbox |= group[i].Write.Outbox.Count > 0;
+                stateCommands[i] = AddWriteCommands(batch, group[i].Write, group[i].Writers);
             }
 
-            if (anyOutbox && _options.NotifyChanges)
-            {
-                batch.BatchCommands.Add(PostgresOutboxStore.CreateNotifyCommand());
-            }
+            AddNotifyCommands(batch, group.Select(p => p.Write));
 
             await batch.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
             if (stateCommands.Any(c => c.RecordsAffected != 1))
@@ -188,7 +183,7 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth, IAsync
     }
 
     // The commands of one write; returns its state statement, whose RecordsAffected tells whether the version held.
-    private NpgsqlBatchCommand AddWriteCommands(NpgsqlBatch batch, GrainStateWrite write, IPostgresAttachmentWriter[] writers, bool notifyOutbox)
+    private static NpgsqlBatchCommand AddWriteCommands(NpgsqlBatch batch, GrainStateWrite write, IPostgresAttachmentWriter[] writers)
     {
         var newVersion = checked(write.ExpectedVersion + 1);
         var stateCommand = CreateStateCommand(write, newVersion);
@@ -203,20 +198,34 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth, IAsync
             writers[i].AddCommands(write.Attachments[i], batch);
         }
 
-        if (_options.NotifyChanges)
+        return stateCommand;
+    }
+
+    // One statement for the whole transaction: a change notification per state written, and one for the outbox when any
+    // write appended to it. NOTIFY is transactional: it goes out on commit and never for a rolled back write.
+    private void AddNotifyCommands(NpgsqlBatch batch, IEnumerable<GrainStateWrite> writes)
+    {
+        if (!_options.NotifyChanges)
         {
-            // NOTIFY is transactional: it goes out on commit and never for a rolled back write.
-            var notify = new NpgsqlBatchCommand("SELECT pg_notify(@channel, @payload)");
-            notify.Parameters.AddWithValue("channel", PostgresNotifications.GrainChangedChannel);
-            notify.Parameters.AddWithValue("payload", PostgresNotifications.FormatGrainChange(_options.NotificationOrigin, write.Key, newVersion));
-            batch.BatchCommands.Add(notify);
-            if (notifyOutbox && write.Outbox.Count > 0)
-            {
-                batch.BatchCommands.Add(PostgresOutboxStore.CreateNotifyCommand());
-            }
+            return;
         }
 
-        return stateCommand;
+        var changes = new List<string>();
+        var anyOutbox = false;
+        foreach (var write in writes)
+        {
+            changes.Add(PostgresNotifications.FormatGrainChange(_options.NotificationOrigin, write.Key, write.ExpectedVersion + 1));
+            anyOutbox |= write.Outbox.Count > 0;
+        }
+
+        var notify = new NpgsqlBatchCommand("SELECT pg_notify(@channel, change) FROM unnest(@changes) AS change");
+        notify.Parameters.AddWithValue("channel", PostgresNotifications.GrainChangedChannel);
+        notify.Parameters.AddWithValue("changes", changes);
+        batch.BatchCommands.Add(notify);
+        if (anyOutbox)
+        {
+            batch.BatchCommands.Add(PostgresOutboxStore.CreateNotifyCommand());
+        }
     }
 
     private async Task<long> WriteSingleAsync(GrainStateWrite write, IPostgresAttachmentWriter[] writers, CancellationToken cancellationToken)
@@ -225,7 +234,8 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth, IAsync
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var batch = new NpgsqlBatch(connection, transaction);
-        var stateCommand = AddWriteCommands(batch, write, writers, notifyOutbox: true);
+        var stateCommand = AddWriteCommands(batch, write, writers);
+        AddNotifyCommands(batch, [write]);
 
         try
         {
