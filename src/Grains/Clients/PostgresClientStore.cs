@@ -184,7 +184,10 @@ public sealed class PostgresClientStore(NpgsqlDataSource dataSource, IIdGenerato
         for (var attempt = 1; ; attempt++)
         {
             await using var batch = dataSource.CreateBatch();
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('synchronous_commit', 'off', true)"));
+            // The generic plan looks the client up by its unique (company, e-mail) index whatever the statistics say;
+            // a custom plan for a company newer than the last ANALYZE took any company_id index and scanned its clients.
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(
+                "SELECT set_config('synchronous_commit', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true)"));
             var upsert = new NpgsqlBatchCommand(
                 $"""
                 WITH upsert AS (
