@@ -321,6 +321,24 @@ public abstract class GrainRuntimeTests
     }
 
     [Fact]
+    public async Task ASubscriberThatFailsAsAStaleActivationGetsTheEventAgainAtOnce()
+    {
+        await using var silo = await TestSilo.StartAsync(Storage);
+        var key = NewKey();
+        var streams = (IStreamProvider)silo.Services.GetService(typeof(IStreamProvider))!;
+        var eventId = Guid.NewGuid();
+        await streams.GetStream<CounterChanged>(StreamId.Create(StaleOnceGrain.Namespace, key)).OnNextAsync(new CounterChanged(key, 9), new StreamSequenceToken(0, eventId));
+
+        // One pass: the failed attempt's activation is dropped and the retry reaches a fresh one, with no backoff between.
+        Assert.Equal(1, await silo.Control.DeliverStreamsAsync());
+
+        var (received, attempts) = await silo.Grains.GetGrain<IStaleOnceGrain>(key).GetAsync(eventId);
+        Assert.Equal([9], received);
+        Assert.Equal(2, attempts);
+        Assert.Equal(0, await silo.Control.DeliverStreamsAsync());
+    }
+
+    [Fact]
     public async Task GrainCallFlowsTheCallersAsyncLocals()
     {
         await using var silo = await TestSilo.StartAsync(Storage);

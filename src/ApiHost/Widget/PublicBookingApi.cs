@@ -169,7 +169,7 @@ public static class PublicBookingApi
     /// <summary>
     /// Books for the visitor: the fields of <see cref="BookingFields"/> only, the booking form always validated, the status as
     /// POST /appointment starts it. The confirmation e-mail with the self-service links follows from the appointment's
-    /// event, as for every booking (AppointmentNotificationsGrain).
+    /// event, as for every booking (AppointmentReminderGrain).
     /// </summary>
     private static async Task<IResult> BookAsync(
         VisitorCall call, IClientStore clients, IIdGenerator ids, CancellationToken cancellationToken)

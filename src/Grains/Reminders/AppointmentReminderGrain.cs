@@ -20,16 +20,18 @@ namespace Scheduling.Grains.Reminders;
 /// after a restart. The reminder's firing re-reads the appointment, sends only if it still occupies that start,
 /// and publishes <c>appointment.reminder</c> in the same commit that records it as sent.
 /// </summary>
-// One per appointment: most are touched a few times around a change and then wait for their reminder, which
-// activates them again, so idle ones leave memory after two minutes rather than the default collection age.
+// One per appointment, the implicit subscriber of its stream (keyed alike): most are touched a few times around a
+// change and then wait for their reminder, which activates them again, so idle ones leave memory after two minutes
+// rather than the default collection age.
 [CollectionAgeLimit(2)]
+[ImplicitStreamSubscription(AppointmentEvent.StreamNamespace)]
 public sealed partial class AppointmentReminderGrain(
     [PersistentState("appointment-reminder")] IPersistentState<AppointmentReminderState> state,
     IAppointmentStore appointments,
     AppointmentDetailsReader reader,
     INotifier notifier,
     TimeProvider time,
-    ILogger<AppointmentReminderGrain> logger) : Grain, IAppointmentReminderGrain, IRemindable
+    ILogger<AppointmentReminderGrain> logger) : Grain, IAppointmentReminderGrain, IRemindable, IAsyncObserver<AppointmentEvent>
 {
     private const string RemindName = "remind";
     private const string SendName = "send";
@@ -38,6 +40,12 @@ public sealed partial class AppointmentReminderGrain(
     private const int MaxAttempts = 12;
 
     private long AppointmentId => this.GetPrimaryKeyLong();
+
+    /// <summary>
+    /// The appointment's changes as the stream delivers them, at least once and in order; de-duplicated by version, so a
+    /// redelivered event changes nothing and sends nothing twice. Its own <c>appointment.reminder</c> events are passed over.
+    /// </summary>
+    public Task OnNextAsync(AppointmentEvent item, StreamSequenceToken? token = null) => ObserveAsync(item);
 
     public async Task ObserveAsync(AppointmentEvent appointmentEvent)
     {

@@ -170,13 +170,20 @@ internal sealed class StreamDeliveryService(
             var invoker = _invokers.GetOrAdd((subscriber.ClassType, item.GetType()), static key => CreateInvoker(key.Grain, key.Payload))
                 ?? throw new InvalidOperationException(
                     $"{subscriber.ClassType.Name} subscribes to '{record.Message.StreamNamespace}' but implements no IAsyncObserver<T> for {item.GetType().Name}.");
-            var request = new GrainRequest<object?>(
-                $"{subscriber.ClassType.Name}.OnNextAsync",
-                (grain, _) => invoker(grain, item, token),
-                null);
-            request.CallerContext = ExecutionContext.Capture();
-            catalog.Dispatch(GrainId.Create(subscriber.GrainType, record.Message.StreamKey), subscriber, request);
-            await request.Task;
+            var grainId = GrainId.Create(subscriber.GrainType, record.Message.StreamKey);
+
+            // A stale activation (another silo wrote the grain meanwhile) wrote nothing and was dropped: the next
+            // attempt reaches a fresh one that decides from what is stored, without waiting for the stream's backoff.
+            await StaleActivation.RetryAsync(async () =>
+            {
+                var request = new GrainRequest<object?>(
+                    $"{subscriber.ClassType.Name}.OnNextAsync",
+                    (grain, _) => invoker(grain, item, token),
+                    null);
+                request.CallerContext = ExecutionContext.Capture();
+                catalog.Dispatch(grainId, subscriber, request);
+                return await request.Task;
+            });
         }
     }
 

@@ -294,3 +294,37 @@ public sealed class ContextGrain : Grain, IContextGrain
 
     public Task<string?> ReadCallerValueAsync() => Task.FromResult(CallerValue.Value);
 }
+
+/// <summary>
+/// The implicit subscriber of "stale-once" streams: its first delivery of each event fails as a stale activation's write
+/// does (InconsistentStateException); it counts every attempt and keeps the events that got through.
+/// </summary>
+[ImplicitStreamSubscription(Namespace)]
+public sealed class StaleOnceGrain : Grain, IStaleOnceGrain, IAsyncObserver<CounterChanged>
+{
+    public const string Namespace = "stale-once";
+
+    private static readonly ConcurrentDictionary<Guid, int> Attempts = new();
+    private readonly List<int> _received = [];
+
+    public Task OnNextAsync(CounterChanged item, StreamSequenceToken? token = null)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        if (Attempts.AddOrUpdate(token.EventId, 1, (_, n) => n + 1) == 1)
+        {
+            DeactivateOnIdle();
+            throw new InconsistentStateException("stale: another silo wrote this grain", "2", "1");
+        }
+
+        _received.Add(item.Count);
+        return Task.CompletedTask;
+    }
+
+    public Task<(IReadOnlyList<int> Received, int Attempts)> GetAsync(Guid eventId) =>
+        Task.FromResult<(IReadOnlyList<int>, int)>((_received, Attempts.GetValueOrDefault(eventId)));
+}
+
+public interface IStaleOnceGrain : IGrainWithIntegerKey
+{
+    Task<(IReadOnlyList<int> Received, int Attempts)> GetAsync(Guid eventId);
+}
