@@ -18,8 +18,11 @@ public interface IAppointmentStore
     /// <summary>How many of the company's appointments match the filters (paging ignored): num_results=1.</summary>
     Task<long> CountAsync(long companyId, AppointmentQuery query, CancellationToken cancellationToken);
 
-    /// <summary>The employee's occupying appointments (status not 3) whose blocked time ends after <paramref name="since"/>, by start.</summary>
-    Task<IReadOnlyList<Appointment>> OccupyingAsync(long employeeId, DateTimeOffset since, CancellationToken cancellationToken);
+    /// <summary>
+    /// The employee's occupying appointments (status not 3) whose blocked time [start, block_end) overlaps
+    /// [<paramref name="from"/>, <paramref name="until"/>), by start; <see cref="DateTimeOffset.MaxValue"/> leaves it open.
+    /// </summary>
+    Task<IReadOnlyList<Appointment>> OccupyingAsync(long employeeId, DateTimeOffset from, DateTimeOffset until, CancellationToken cancellationToken);
 
     /// <summary>
     /// How many of the company's appointments with this employee, at this location or of this service still hold

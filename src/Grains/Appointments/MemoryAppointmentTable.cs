@@ -15,7 +15,7 @@ public sealed class MemoryAppointmentTable(MemoryClientStore clients) : IMemoryA
     // Writers are already serialized by the memory store; this lock keeps readers off a half-applied change.
     private readonly Lock _lock = new();
     private readonly Dictionary<long, Appointment> _byId = [];
-    private readonly Dictionary<long, Dictionary<long, Appointment>> _byEmployee = [];
+    private readonly Dictionary<long, OccupiedTime> _occupiedByEmployee = [];
     private readonly Dictionary<long, Dictionary<long, Appointment>> _byCompany = [];
 
     public Type AttachmentType => typeof(AppointmentRowChange);
@@ -33,15 +33,15 @@ public sealed class MemoryAppointmentTable(MemoryClientStore clients) : IMemoryA
                     $"appointment {row.Id} is no longer at version {change.ExpectedVersion} (stored: {stored?.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"})");
             }
 
-            if (change.Delete || !row.Occupies || !_byEmployee.TryGetValue(row.EmployeeId, out var rows))
+            if (change.Delete || !row.Occupies || !_occupiedByEmployee.TryGetValue(row.EmployeeId, out var occupied))
             {
                 return;
             }
 
-            foreach (var other in rows.Values)
+            foreach (var other in occupied.Overlapping(row.Start, row.BlockEnd))
             {
                 // The exclusion constraint: employee =, [start, block_end) overlaps, session key differs, both occupying.
-                if (other.Id != row.Id && other.Occupies && other.Start < row.BlockEnd && row.Start < other.BlockEnd && other.SessionKey != row.SessionKey)
+                if (other.Id != row.Id && other.SessionKey != row.SessionKey)
                 {
                     throw new AppointmentOverlapException(
                         $"appointment {row.Id} overlaps appointment {other.Id} of employee {row.EmployeeId}");
@@ -57,7 +57,11 @@ public sealed class MemoryAppointmentTable(MemoryClientStore clients) : IMemoryA
         {
             if (_byId.Remove(change.Row.Id, out var stored))
             {
-                _byEmployee[stored.EmployeeId].Remove(stored.Id);
+                if (stored.Occupies)
+                {
+                    _occupiedByEmployee[stored.EmployeeId].Remove(stored);
+                }
+
                 _byCompany[stored.CompanyId].Remove(stored.Id);
             }
 
@@ -65,8 +69,24 @@ public sealed class MemoryAppointmentTable(MemoryClientStore clients) : IMemoryA
             {
                 var row = change.Row;
                 _byId[row.Id] = row;
-                Rows(_byEmployee, row.EmployeeId)[row.Id] = row;
-                Rows(_byCompany, row.CompanyId)[row.Id] = row;
+                if (row.Occupies)
+                {
+                    if (!_occupiedByEmployee.TryGetValue(row.EmployeeId, out var occupied))
+                    {
+                        occupied = new OccupiedTime();
+                        _occupiedByEmployee[row.EmployeeId] = occupied;
+                    }
+
+                    occupied.Add(row);
+                }
+
+                if (!_byCompany.TryGetValue(row.CompanyId, out var company))
+                {
+                    company = [];
+                    _byCompany[row.CompanyId] = company;
+                }
+
+                company[row.Id] = row;
             }
         }
 
@@ -94,13 +114,11 @@ public sealed class MemoryAppointmentTable(MemoryClientStore clients) : IMemoryA
     public Task<long> CountAsync(long companyId, AppointmentQuery query, CancellationToken cancellationToken) =>
         Task.FromResult((long)Matching(companyId, query).Count);
 
-    public Task<IReadOnlyList<Appointment>> OccupyingAsync(long employeeId, DateTimeOffset since, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Appointment>> OccupyingAsync(long employeeId, DateTimeOffset from, DateTimeOffset until, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            IReadOnlyList<Appointment> rows = _byEmployee.TryGetValue(employeeId, out var employee)
-                ? [.. employee.Values.Where(r => r.Occupies && r.BlockEnd > since).OrderBy(r => r.Start).ThenBy(r => r.Id)]
-                : [];
+            IReadOnlyList<Appointment> rows = _occupiedByEmployee.TryGetValue(employeeId, out var occupied) ? [.. occupied.Overlapping(from, until)] : [];
             return Task.FromResult(rows);
         }
     }
@@ -125,14 +143,65 @@ public sealed class MemoryAppointmentTable(MemoryClientStore clients) : IMemoryA
         }
     }
 
-    private static Dictionary<long, Appointment> Rows(Dictionary<long, Dictionary<long, Appointment>> index, long key)
+    /// <summary>
+    /// One employee's occupying rows by start (then id), so an overlap check or a window read looks at the rows near
+    /// the time asked about instead of every row the employee has.
+    /// </summary>
+    private sealed class OccupiedTime
     {
-        if (!index.TryGetValue(key, out var rows))
+        private static readonly Comparer<Appointment> ByStart = Comparer<Appointment>.Create(
+            static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.Id.CompareTo(b.Id));
+
+        private readonly List<Appointment> _rows = [];
+
+        // The longest blocked time ever held: no row starting earlier than a window's start minus this reaches into it.
+        private TimeSpan _longest;
+
+        public void Add(Appointment row)
         {
-            rows = [];
-            index[key] = rows;
+            var index = _rows.BinarySearch(row, ByStart);
+            _rows.Insert(index < 0 ? ~index : index, row);
+            if (row.BlockEnd - row.Start > _longest)
+            {
+                _longest = row.BlockEnd - row.Start;
+            }
         }
 
-        return rows;
+        public void Remove(Appointment row)
+        {
+            var index = _rows.BinarySearch(row, ByStart);
+            if (index >= 0)
+            {
+                _rows.RemoveAt(index);
+            }
+        }
+
+        /// <summary>The rows whose blocked time [start, block_end) overlaps [from, until), by start.</summary>
+        public IEnumerable<Appointment> Overlapping(DateTimeOffset from, DateTimeOffset until)
+        {
+            var earliest = from - DateTimeOffset.MinValue > _longest ? from - _longest : DateTimeOffset.MinValue;
+            var low = 0;
+            var high = _rows.Count;
+            while (low < high)
+            {
+                var middle = (low + high) >>> 1;
+                if (_rows[middle].Start < earliest)
+                {
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle;
+                }
+            }
+
+            for (var i = low; i < _rows.Count && _rows[i].Start < until; i++)
+            {
+                if (_rows[i].BlockEnd > from)
+                {
+                    yield return _rows[i];
+                }
+            }
+        }
     }
 }

@@ -37,12 +37,19 @@ public sealed class PostgresAppointmentStore(NpgsqlDataSource dataSource) : IApp
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    public async Task<IReadOnlyList<Appointment>> OccupyingAsync(long employeeId, DateTimeOffset since, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Appointment>> OccupyingAsync(long employeeId, DateTimeOffset from, DateTimeOffset until, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
-            $"SELECT {Columns} FROM appointments WHERE employee_id = $1 AND status <> 3 AND block_end > $2 ORDER BY start_at, id");
+        // A bounded window is the exclusion constraint's own question (employee =, range &&): its GiST index answers it.
+        await using var command = dataSource.CreateCommand(until == DateTimeOffset.MaxValue
+            ? $"SELECT {Columns} FROM appointments WHERE employee_id = $1 AND status <> 3 AND block_end > $2 ORDER BY start_at, id"
+            : $"SELECT {Columns} FROM appointments WHERE employee_id = $1 AND status <> 3 AND tstzrange(start_at, block_end) && tstzrange($2, $3) ORDER BY start_at, id");
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = employeeId });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = since.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = from.ToUniversalTime() });
+        if (until != DateTimeOffset.MaxValue)
+        {
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = until.ToUniversalTime() });
+        }
+
         return await ReadAllAsync(command, cancellationToken);
     }
 

@@ -215,9 +215,9 @@ public sealed partial class CalendarGrain
             throw NotAvailable(local);
         }
 
-        // Offered but full in memory: read the rows before refusing, so time freed elsewhere (a move to another
-        // calendar whose release did not arrive) is never lost.
-        await LoadBookedAsync();
+        // Offered but full in memory: read the rows of that time before refusing, so time freed elsewhere (a move to
+        // another calendar whose release did not arrive) is never lost.
+        await RefreshBookedAsync(row.Start, row.BlockEnd);
         if (SlotFinder.FreeSeatsAt(Without(Query(slot), replacing), local) <= 0)
         {
             throw new SlotOccupiedException($"{AppointmentView.FormatLocal(local)} is already booked for employee {EmployeeId}");
@@ -258,8 +258,8 @@ public sealed partial class CalendarGrain
 
     private async Task<bool> TakenInRowsAsync(Appointment row, int seats)
     {
-        var others = (await Appointments.OccupyingAsync(EmployeeId, row.Start.AddDays(-1), CancellationToken.None))
-            .Where(o => o.Id != row.Id && o.Start < row.BlockEnd && row.Start < o.BlockEnd)
+        var others = (await Appointments.OccupyingAsync(EmployeeId, row.Start, row.BlockEnd, CancellationToken.None))
+            .Where(o => o.Id != row.Id)
             .ToList();
         return others.Any(o => o.SessionKey != row.SessionKey) || others.Count >= Math.Max(1, seats);
     }
@@ -271,9 +271,22 @@ public sealed partial class CalendarGrain
 
     private async Task LoadBookedAsync()
     {
-        var rows = await Appointments.OccupyingAsync(EmployeeId, time.GetUtcNow() - LoadMargin, CancellationToken.None);
+        var rows = await Appointments.OccupyingAsync(EmployeeId, time.GetUtcNow() - LoadMargin, DateTimeOffset.MaxValue, CancellationToken.None);
         _booked.Clear();
         _booked.AddRange(rows.Select(Interval).OrderBy(i => i.Start));
+    }
+
+    /// <summary>Reads the rows occupying [from, until) again and puts them in place of what memory holds for that time.</summary>
+    private async Task RefreshBookedAsync(DateTimeOffset from, DateTimeOffset until)
+    {
+        var rows = await Appointments.OccupyingAsync(EmployeeId, from, until, CancellationToken.None);
+        var start = Instant.FromDateTimeOffset(from);
+        var end = Instant.FromDateTimeOffset(until);
+        _booked.RemoveAll(i => i.Start < end && start < i.End);
+        foreach (var row in rows)
+        {
+            Take(row);
+        }
     }
 
     /// <summary>Adds an occupying appointment to the sorted intervals.</summary>

@@ -28,7 +28,7 @@ public sealed partial class CalendarGrain
         EnsureExists();
         EnsureCompany(companyId);
         var now = Now();
-        var rows = await Appointments.OccupyingAsync(EmployeeId, now, CancellationToken.None);
+        var rows = await Appointments.OccupyingAsync(EmployeeId, now, DateTimeOffset.MaxValue, CancellationToken.None);
         var imported = new Dictionary<string, Appointment>(StringComparer.Ordinal);
         var changes = new List<AppointmentRowChange>();
         var others = new List<Appointment>();

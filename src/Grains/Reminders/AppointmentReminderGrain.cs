@@ -20,9 +20,8 @@ namespace Scheduling.Grains.Reminders;
 /// after a restart. The reminder's firing re-reads the appointment, sends only if it still occupies that start,
 /// and publishes <c>appointment.reminder</c> in the same commit that records it as sent.
 /// </summary>
-// One per appointment, the implicit subscriber of its stream (keyed alike): most are touched a few times around a
-// change and then wait for their reminder, which activates them again, so idle ones leave memory after two minutes
-// rather than the default collection age.
+// One per appointment, the implicit subscriber of its stream (keyed alike). It leaves memory once a change or a
+// firing is handled with nothing left to send, else after two idle minutes rather than the default collection age.
 [CollectionAgeLimit(2)]
 [ImplicitStreamSubscription(AppointmentEvent.StreamNamespace)]
 public sealed partial class AppointmentReminderGrain(
@@ -45,7 +44,11 @@ public sealed partial class AppointmentReminderGrain(
     /// The appointment's changes as the stream delivers them, at least once and in order; de-duplicated by version, so a
     /// redelivered event changes nothing and sends nothing twice. Its own <c>appointment.reminder</c> events are passed over.
     /// </summary>
-    public Task OnNextAsync(AppointmentEvent item, StreamSequenceToken? token = null) => ObserveAsync(item);
+    public async Task OnNextAsync(AppointmentEvent item, StreamSequenceToken? token = null)
+    {
+        await ObserveAsync(item);
+        LeaveWhenDone();
+    }
 
     public async Task ObserveAsync(AppointmentEvent appointmentEvent)
     {
@@ -87,12 +90,27 @@ public sealed partial class AppointmentReminderGrain(
 
     public Task<DateTimeOffset?> GetDueAtAsync() => Task.FromResult(state.State.DueAt);
 
-    public Task ReceiveReminder(string reminderName, TickStatus status) => reminderName switch
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        RemindName => FireAsync(status),
-        SendName => SendOutgoingAsync(),
-        _ => Task.CompletedTask,
-    };
+        await (reminderName switch
+        {
+            RemindName => FireAsync(status),
+            SendName => SendOutgoingAsync(),
+            _ => Task.CompletedTask,
+        });
+        LeaveWhenDone();
+    }
+
+    // Between an appointment's changes and its reminder there is usually a long wait, and the state is stored: with
+    // nothing left to send the activation goes at once (a booking burst would otherwise keep one per appointment
+    // in memory for the collection age). Messages waiting for a retry keep it until the age limit.
+    private void LeaveWhenDone()
+    {
+        if (state.State.Outgoing.Count == 0)
+        {
+            DeactivateOnIdle();
+        }
+    }
 
     /// <summary>
     /// Moves, keeps or removes the reminder for the appointment as it is after the change. Only appointments still

@@ -50,7 +50,7 @@ public abstract class AppointmentStoreTests
         await WriteAsync(AppointmentRowChange.Insert(Row(company, NewId(), Nine)));
 
         Assert.True(AppointmentWriteFailures.IsOverlap(overlap), overlap.ToString());
-        Assert.Equal(3, (await Store.OccupyingAsync(employee, Nine.AddDays(-1), default)).Count);
+        Assert.Equal(3, (await Store.OccupyingAsync(employee, Nine.AddDays(-1), DateTimeOffset.MaxValue, default)).Count);
     }
 
     [Fact]
@@ -81,8 +81,8 @@ public abstract class AppointmentStoreTests
         await WriteAsync(AppointmentRowChange.Update(row with { EmployeeId = bob, Version = 2 }, 1));
 
         Assert.True(AppointmentWriteFailures.IsOverlap(refused), refused.ToString());
-        Assert.Empty(await Store.OccupyingAsync(ann, Nine.AddDays(-1), default));
-        Assert.Equal(2, (await Store.OccupyingAsync(bob, Nine.AddDays(-1), default)).Count);
+        Assert.Empty(await Store.OccupyingAsync(ann, Nine.AddDays(-1), DateTimeOffset.MaxValue, default));
+        Assert.Equal(2, (await Store.OccupyingAsync(bob, Nine.AddDays(-1), DateTimeOffset.MaxValue, default)).Count);
     }
 
     [Fact]
@@ -99,9 +99,37 @@ public abstract class AppointmentStoreTests
         await WriteAsync(AppointmentRowChange.Insert(deleted));
         await WriteAsync(AppointmentRowChange.Remove(deleted));
 
-        var occupying = await Store.OccupyingAsync(employee, Nine.AddDays(-1), default);
+        var occupying = await Store.OccupyingAsync(employee, Nine.AddDays(-1), DateTimeOffset.MaxValue, default);
 
         Assert.Equal([early.Id, late.Id], occupying.Select(a => a.Id));
+    }
+
+    [Fact]
+    public async Task OccupyingInAWindowListsTheRowsWhoseBlockedTimeOverlapsItAndFollowsChanges()
+    {
+        var (company, employee) = (NewId(), NewId());
+        // Seats of one session, so the long row may overlap the 9:00 one.
+        var nine = Row(company, employee, Nine, session: "g:5:1");
+        var longOne = Row(company, employee, Nine.AddHours(-3), session: "g:5:1") with { End = Nine.AddHours(3), BlockEnd = Nine.AddHours(3) };
+        var one = Row(company, employee, Nine.AddHours(4));
+        await WriteAsync(AppointmentRowChange.Insert(nine));
+        await WriteAsync(AppointmentRowChange.Insert(one));
+        await WriteAsync(AppointmentRowChange.Insert(longOne with { EmployeeId = NewId() }));
+        await WriteAsync(AppointmentRowChange.Update(longOne with { Version = 2 }, expectedVersion: 1));
+
+        async Task<long[]> InWindow(DateTimeOffset from, DateTimeOffset until) =>
+            [.. (await Store.OccupyingAsync(employee, from, until, default)).Select(a => a.Id)];
+
+        Assert.Equal([longOne.Id, nine.Id], await InWindow(Nine.AddMinutes(30), Nine.AddMinutes(75)));
+        Assert.Equal([longOne.Id], await InWindow(Nine.AddHours(1), Nine.AddHours(4)));
+        Assert.Equal([one.Id], await InWindow(Nine.AddHours(3), Nine.AddHours(5)));
+
+        // Canceled, the row frees its time; moved, it is found at its new time only.
+        await WriteAsync(AppointmentRowChange.Update(nine with { Version = 2, Status = AppointmentStatus.Canceled }, expectedVersion: 1));
+        await WriteAsync(AppointmentRowChange.Update(one with { Version = 2, Start = Nine.AddHours(6), End = Nine.AddHours(7), BlockEnd = Nine.AddHours(7) }, expectedVersion: 1));
+        Assert.Equal([longOne.Id], await InWindow(Nine.AddMinutes(30), Nine.AddMinutes(75)));
+        Assert.Empty(await InWindow(Nine.AddHours(3), Nine.AddHours(5)));
+        Assert.Equal([one.Id], await InWindow(Nine.AddHours(6).AddMinutes(59), Nine.AddHours(8)));
     }
 
     [Fact]
