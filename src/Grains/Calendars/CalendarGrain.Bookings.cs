@@ -235,7 +235,8 @@ public sealed partial class CalendarGrain
     {
         try
         {
-            await calendar.WriteStateAsync();
+            // A booking changes rows, not the calendar's own state: only its version moves, with the row and the event.
+            await calendar.CommitWithoutStateAsync();
         }
         catch (Exception ex) when (AppointmentWriteFailures.IsOverlap(ex))
         {

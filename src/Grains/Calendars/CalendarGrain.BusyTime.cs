@@ -93,7 +93,7 @@ public sealed partial class CalendarGrain
 
         try
         {
-            await calendar.WriteStateAsync();
+            await calendar.CommitWithoutStateAsync();
         }
         catch (Exception ex) when (AppointmentWriteFailures.IsOverlap(ex) || AppointmentWriteFailures.IsRowChanged(ex))
         {

@@ -72,12 +72,14 @@ internal sealed class PersistentState<TState> : IPersistentState<TState>, IActiv
 
     public Task WriteStateAsync() => WriteAsync(JsonSerializer.SerializeToUtf8Bytes(State, _json), clear: false);
 
+    public Task CommitWithoutStateAsync() => RecordExists ? WriteAsync(null, clear: false, keepPayload: true) : WriteStateAsync();
+
     public Task ClearStateAsync() => WriteAsync(null, clear: true);
 
-    private async Task WriteAsync(byte[]? payload, bool clear)
+    private async Task WriteAsync(byte[]? payload, bool clear, bool keepPayload = false)
     {
         var (messages, attachments) = _activation.Outbox.TakePending();
-        var write = new GrainStateWrite(_key, Version, payload, messages, attachments);
+        var write = new GrainStateWrite(_key, Version, payload, messages, attachments) { KeepPayload = keepPayload };
         var started = _activation.Runtime.Time.GetTimestamp();
         var outcome = "ok";
         try

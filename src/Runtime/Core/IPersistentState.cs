@@ -19,5 +19,12 @@ public interface IPersistentState<TState>
     /// </summary>
     Task WriteStateAsync();
 
+    /// <summary>
+    /// Commits the turn's events and attachments with a version bump as <see cref="WriteStateAsync"/> does, but keeps
+    /// the stored state as it is instead of writing it again: for turns that changed only rows beside the state.
+    /// The state must not have changed since it was read or last written. Without a record it writes the state.
+    /// </summary>
+    Task CommitWithoutStateAsync();
+
     Task ClearStateAsync();
 }

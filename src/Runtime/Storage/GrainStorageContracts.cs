@@ -30,7 +30,14 @@ public sealed record GrainStateWrite(
     long ExpectedVersion,
     byte[]? Payload,
     IReadOnlyList<OutboxMessage> Outbox,
-    IReadOnlyList<IStateWriteAttachment> Attachments);
+    IReadOnlyList<IStateWriteAttachment> Attachments)
+{
+    /// <summary>
+    /// The stored payload stays as it is (<see cref="Payload"/> is ignored): only the version moves, with the events
+    /// and attachments. For a record that exists (<see cref="ExpectedVersion"/> above 0).
+    /// </summary>
+    public bool KeepPayload { get; init; }
+}
 
 /// <summary>Grain state storage. Versions start at 1 for the first write; 0 means "no record".</summary>
 public interface IGrainStorage

@@ -188,6 +188,24 @@ public abstract class StorageContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AWriteThatKeepsThePayloadMovesOnlyTheVersionWithItsEvents()
+    {
+        var key = NewKey();
+        await Grains.WriteAsync(Write(key, 0, """{"n":1}"""), default);
+        var message = Message("s", T0);
+
+        var version = await Grains.WriteAsync(Write(key, 1, null, message) with { KeepPayload = true }, default);
+
+        Assert.Equal(2, version);
+        var stored = await Grains.ReadAsync(key, default);
+        Assert.Equal(2, stored!.Version);
+        AssertJson("""{"n":1}""", stored.Payload);
+        Assert.Equal([message.EventId], (await Outbox.ClaimAsync("silo-a", 10, Lease, T0, default)).Select(r => r.Message.EventId));
+        await Assert.ThrowsAsync<InconsistentStateException>(() => Grains.WriteAsync(Write(key, 1, null) with { KeepPayload = true }, default));
+        await Assert.ThrowsAsync<ArgumentException>(() => Grains.WriteAsync(Write(NewKey(), 0, null) with { KeepPayload = true }, default));
+    }
+
+    [Fact]
     public async Task OutboxMessagesOfAFailedWriteAreNotStored()
     {
         var key = NewKey();

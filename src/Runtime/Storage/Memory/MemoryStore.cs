@@ -49,6 +49,11 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
 
     public Task<long> WriteAsync(GrainStateWrite write, CancellationToken cancellationToken)
     {
+        if (write.KeepPayload && write.ExpectedVersion == 0)
+        {
+            throw new ArgumentException("A write that keeps the stored payload needs a stored record (expected version above 0).", nameof(write));
+        }
+
         lock (_lock)
         {
             var current = _states.TryGetValue(write.Key, out var stored) ? stored.Version : 0;
@@ -70,7 +75,7 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
             }
 
             var version = current + 1;
-            _states[write.Key] = new StoredState(write.Payload?.ToArray(), version);
+            _states[write.Key] = write.KeepPayload ? stored! with { Version = version } : new StoredState(write.Payload?.ToArray(), version);
             AppendUnlocked(write.Outbox);
             for (var i = 0; i < writers.Count; i++)
             {

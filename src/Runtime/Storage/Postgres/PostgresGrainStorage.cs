@@ -66,6 +66,11 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth, IAsync
     {
         ArgumentNullException.ThrowIfNull(write);
         ArgumentOutOfRangeException.ThrowIfNegative(write.ExpectedVersion);
+        if (write.KeepPayload && write.ExpectedVersion == 0)
+        {
+            throw new ArgumentException("A write that keeps the stored payload needs a stored record (expected version above 0).", nameof(write));
+        }
+
 
         // Resolved before queueing so a missing writer fails the write without touching the database.
         var writers = ResolveWriters(write);
@@ -277,6 +282,19 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth, IAsync
 
     private static NpgsqlBatchCommand CreateStateCommand(GrainStateWrite write, long newVersion)
     {
+        if (write.KeepPayload)
+        {
+            // Only the version moves: no payload to send, parse and store again.
+            var bump = new NpgsqlBatchCommand("""
+                UPDATE grain_state SET version = @version, updated_at = now()
+                WHERE grain_type = @type AND grain_key = @key AND state_name = @state AND version = @expected
+                """);
+            AddKey(bump.Parameters, write.Key);
+            bump.Parameters.AddWithValue("version", newVersion);
+            bump.Parameters.AddWithValue("expected", write.ExpectedVersion);
+            return bump;
+        }
+
         var command = new NpgsqlBatchCommand(write.ExpectedVersion == 0
             ? """
               INSERT INTO grain_state (grain_type, grain_key, state_name, version, payload, updated_at)
