@@ -1,4 +1,5 @@
 using Scheduling.Contracts.Appointments;
+using Scheduling.Grains.Availability;
 using Scheduling.Grains.Clients;
 using Scheduling.Runtime.Storage;
 
@@ -180,22 +181,7 @@ public sealed class MemoryAppointmentTable(MemoryClientStore clients) : IMemoryA
         public IEnumerable<Appointment> Overlapping(DateTimeOffset from, DateTimeOffset until)
         {
             var earliest = from - DateTimeOffset.MinValue > _longest ? from - _longest : DateTimeOffset.MinValue;
-            var low = 0;
-            var high = _rows.Count;
-            while (low < high)
-            {
-                var middle = (low + high) >>> 1;
-                if (_rows[middle].Start < earliest)
-                {
-                    low = middle + 1;
-                }
-                else
-                {
-                    high = middle;
-                }
-            }
-
-            for (var i = low; i < _rows.Count && _rows[i].Start < until; i++)
+            for (var i = SortedSearch.LowerBound(_rows, earliest, static r => r.Start); i < _rows.Count && _rows[i].Start < until; i++)
             {
                 if (_rows[i].BlockEnd > from)
                 {

@@ -25,3 +25,28 @@ public static class Ranges
         return result;
     }
 }
+
+/// <summary>Binary search over lists kept sorted by a key.</summary>
+public static class SortedSearch
+{
+    /// <summary>The index of the first item whose key is not below <paramref name="key"/> (the count when there is none).</summary>
+    public static int LowerBound<T, TKey>(IReadOnlyList<T> items, TKey key, Func<T, TKey> keyOf)
+        where TKey : IComparable<TKey>
+    {
+        int low = 0, high = items.Count;
+        while (low < high)
+        {
+            var middle = (low + high) >>> 1;
+            if (keyOf(items[middle]).CompareTo(key) < 0)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low;
+    }
+}

@@ -124,7 +124,7 @@ public static class SlotFinder
     {
         var sameStart = 0;
         // Only bookings starting after (start - longest booking) can reach into [start, end).
-        for (var i = LowerBound(booked, start - maxBooked); i < booked.Count && booked[i].Start < end; i++)
+        for (var i = SortedSearch.LowerBound(booked, start - maxBooked, static b => b.Start); i < booked.Count && booked[i].Start < end; i++)
         {
             var other = booked[i];
             if (other.End <= start)
@@ -142,25 +142,6 @@ public static class SlotFinder
         }
 
         return Math.Max(0, Math.Max(rules.Seats, 1) - sameStart);
-    }
-
-    private static int LowerBound(IReadOnlyList<BookedInterval> booked, Instant start)
-    {
-        int low = 0, high = booked.Count;
-        while (low < high)
-        {
-            var middle = (low + high) >>> 1;
-            if (booked[middle].Start < start)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle;
-            }
-        }
-
-        return low;
     }
 
     private static Duration MaxLength(IReadOnlyList<BookedInterval> booked)
