@@ -11,7 +11,8 @@ namespace Scheduling.Runtime.Storage.Postgres;
 /// Writes are group-committed: they queue while earlier groups are in flight, and a group of many grains'
 /// writes goes out as one batch in one transaction (two round trips for the lot). When any write of a group
 /// misses its version or fails, the group rolls back and each write is replayed alone, so a bad write fails
-/// by itself with its own error and the others commit.
+/// by itself with its own error and the others commit. Reads are grouped the same way: the reads that queue while
+/// a lookup is in flight (activations the stream pump starts side by side) go out as one query.
 /// </summary>
 public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth, IAsyncDisposable, IDisposable
 {
@@ -19,7 +20,12 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth, IAsync
     private readonly PostgresStorageOptions _options;
     private readonly Dictionary<Type, IPostgresAttachmentWriter> _attachmentWriters = [];
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleWriter = false });
+    private readonly Channel<PendingRead> _reads = Channel.CreateUnbounded<PendingRead>(new UnboundedChannelOptions { SingleWriter = false });
     private readonly Task[] _writers;
+    private readonly Task[] _readers;
+
+    // Most reads one grouped lookup takes.
+    private const int MaxReadsPerGroup = 256;
 
     public PostgresGrainStorage(NpgsqlDataSource dataSource, PostgresStorageOptions options, IEnumerable<IPostgresAttachmentWriter> attachmentWriters)
     {
@@ -43,23 +49,73 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth, IAsync
         }
 
         _writers = [.. Enumerable.Range(0, Math.Max(1, options.GroupCommitWriters)).Select(_ => Task.Run(WriteGroupsAsync))];
+        _readers = [.. Enumerable.Range(0, Math.Max(1, options.GroupReadReaders)).Select(_ => Task.Run(ReadGroupsAsync))];
     }
 
     public string ProviderName => "postgresql";
 
-    public async Task<StoredState?> ReadAsync(GrainStateKey key, CancellationToken cancellationToken)
+    public Task<StoredState?> ReadAsync(GrainStateKey key, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand(
-            "SELECT payload, version FROM grain_state WHERE grain_type = @type AND grain_key = @key AND state_name = @state");
-        AddKey(command.Parameters, key);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        var pending = new PendingRead(key, new TaskCompletionSource<StoredState?>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_reads.Writer.TryWrite(pending))
         {
-            return null;
+            throw new ObjectDisposedException(nameof(PostgresGrainStorage));
         }
 
-        var payload = reader.IsDBNull(0) ? null : reader.GetFieldValue<byte[]>(0);
-        return new StoredState(payload, reader.GetInt64(1));
+        return pending.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    // One reader: waits for a read, takes whatever else is queued, looks them all up in one query.
+    private async Task ReadGroupsAsync()
+    {
+        var group = new List<PendingRead>(MaxReadsPerGroup);
+        while (await _reads.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            group.Clear();
+            while (group.Count < MaxReadsPerGroup && _reads.Reader.TryRead(out var next))
+            {
+                group.Add(next);
+            }
+
+            if (group.Count == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                var found = new StoredState?[group.Count];
+                await using (var command = _dataSource.CreateCommand(
+                    """
+                    SELECT g.i, s.payload, s.version
+                    FROM unnest(@types, @keys, @states) WITH ORDINALITY AS g(grain_type, grain_key, state_name, i)
+                    JOIN grain_state s USING (grain_type, grain_key, state_name)
+                    """))
+                {
+                    command.Parameters.AddWithValue("types", group.Select(p => p.Key.GrainId.Type).ToArray());
+                    command.Parameters.AddWithValue("keys", group.Select(p => p.Key.GrainId.Key).ToArray());
+                    command.Parameters.AddWithValue("states", group.Select(p => p.Key.StateName).ToArray());
+                    await using var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+                    while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
+                    {
+                        var payload = reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1);
+                        found[reader.GetInt64(0) - 1] = new StoredState(payload, reader.GetInt64(2));
+                    }
+                }
+
+                for (var i = 0; i < group.Count; i++)
+                {
+                    group[i].Completion.TrySetResult(found[i]);
+                }
+            }
+            catch (Exception ex)
+            {
+                foreach (var pending in group)
+                {
+                    pending.Completion.TrySetException(ex);
+                }
+            }
+        }
     }
 
     public Task<long> WriteAsync(GrainStateWrite write, CancellationToken cancellationToken)
@@ -86,11 +142,16 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth, IAsync
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        await Task.WhenAll(_writers).ConfigureAwait(false);
+        _reads.Writer.TryComplete();
+        await Task.WhenAll(_writers.Concat(_readers)).ConfigureAwait(false);
     }
 
-    // Queued writes still finish: the writers drain the queue before they end.
-    public void Dispose() => _queue.Writer.TryComplete();
+    // Queued writes and reads still finish: the writers and readers drain their queues before they end.
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        _reads.Writer.TryComplete();
+    }
 
     // One writer: waits for a write, takes whatever else is queued (up to the group limit), commits the group.
     private async Task WriteGroupsAsync()
@@ -335,6 +396,8 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth, IAsync
     }
 
     private sealed record PendingWrite(GrainStateWrite Write, IPostgresAttachmentWriter[] Writers, TaskCompletionSource<long> Completion);
+
+    private sealed record PendingRead(GrainStateKey Key, TaskCompletionSource<StoredState?> Completion);
 
     private static void AddKey(NpgsqlParameterCollection parameters, GrainStateKey key)
     {

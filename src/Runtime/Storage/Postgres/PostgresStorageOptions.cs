@@ -34,4 +34,10 @@ public sealed class PostgresStorageOptions
 
     /// <summary>Most state writes one group-commit transaction takes.</summary>
     public int GroupCommitMaxWrites { get; set; } = 128;
+
+    /// <summary>
+    /// Concurrent grouped state lookups (each one connection): reads queue while a lookup is in flight and go out
+    /// together in the next one.
+    /// </summary>
+    public int GroupReadReaders { get; set; } = 2;
 }
