@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Threading.Channels;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -19,10 +18,8 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth, IAsync
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgresStorageOptions _options;
     private readonly Dictionary<Type, IPostgresAttachmentWriter> _attachmentWriters = [];
-    private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleWriter = false });
-    private readonly Channel<PendingRead> _reads = Channel.CreateUnbounded<PendingRead>(new UnboundedChannelOptions { SingleWriter = false });
-    private readonly Task[] _writers;
-    private readonly Task[] _readers;
+    private readonly CallGroups<PendingWrite, long> _writes;
+    private readonly CallGroups<GrainStateKey, StoredState?> _reads;
 
     // Most reads one grouped lookup takes.
     private const int MaxReadsPerGroup = 256;
@@ -48,73 +45,40 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth, IAsync
             }
         }
 
-        _writers = [.. Enumerable.Range(0, Math.Max(1, options.GroupCommitWriters)).Select(_ => Task.Run(WriteGroupsAsync))];
-        _readers = [.. Enumerable.Range(0, Math.Max(1, options.GroupReadReaders)).Select(_ => Task.Run(ReadGroupsAsync))];
+        _writes = new CallGroups<PendingWrite, long>(CommitGroupAsync, options.GroupCommitWriters, options.GroupCommitMaxWrites);
+        _reads = new CallGroups<GrainStateKey, StoredState?>(ReadGroupAsync, options.GroupReadReaders, MaxReadsPerGroup);
     }
 
     public string ProviderName => "postgresql";
 
-    public Task<StoredState?> ReadAsync(GrainStateKey key, CancellationToken cancellationToken)
+    public Task<StoredState?> ReadAsync(GrainStateKey key, CancellationToken cancellationToken) =>
+        _reads.CallAsync(key).WaitAsync(cancellationToken);
+
+    // The reads that queued meanwhile, looked up in one query.
+    private async Task ReadGroupAsync(IReadOnlyList<GroupedCall<GrainStateKey, StoredState?>> group)
     {
-        var pending = new PendingRead(key, new TaskCompletionSource<StoredState?>(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_reads.Writer.TryWrite(pending))
+        var found = new StoredState?[group.Count];
+        await using (var command = _dataSource.CreateCommand(
+            """
+            SELECT g.i, s.payload, s.version
+            FROM unnest(@types, @keys, @states) WITH ORDINALITY AS g(grain_type, grain_key, state_name, i)
+            JOIN grain_state s USING (grain_type, grain_key, state_name)
+            """))
         {
-            throw new ObjectDisposedException(nameof(PostgresGrainStorage));
+            command.Parameters.AddWithValue("types", group.Select(c => c.Request.GrainId.Type).ToArray());
+            command.Parameters.AddWithValue("keys", group.Select(c => c.Request.GrainId.Key).ToArray());
+            command.Parameters.AddWithValue("states", group.Select(c => c.Request.StateName).ToArray());
+            await using var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+            while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                var payload = reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1);
+                found[reader.GetInt64(0) - 1] = new StoredState(payload, reader.GetInt64(2));
+            }
         }
 
-        return pending.Completion.Task.WaitAsync(cancellationToken);
-    }
-
-    // One reader: waits for a read, takes whatever else is queued, looks them all up in one query.
-    private async Task ReadGroupsAsync()
-    {
-        var group = new List<PendingRead>(MaxReadsPerGroup);
-        while (await _reads.Reader.WaitToReadAsync().ConfigureAwait(false))
+        for (var i = 0; i < group.Count; i++)
         {
-            group.Clear();
-            while (group.Count < MaxReadsPerGroup && _reads.Reader.TryRead(out var next))
-            {
-                group.Add(next);
-            }
-
-            if (group.Count == 0)
-            {
-                continue;
-            }
-
-            try
-            {
-                var found = new StoredState?[group.Count];
-                await using (var command = _dataSource.CreateCommand(
-                    """
-                    SELECT g.i, s.payload, s.version
-                    FROM unnest(@types, @keys, @states) WITH ORDINALITY AS g(grain_type, grain_key, state_name, i)
-                    JOIN grain_state s USING (grain_type, grain_key, state_name)
-                    """))
-                {
-                    command.Parameters.AddWithValue("types", group.Select(p => p.Key.GrainId.Type).ToArray());
-                    command.Parameters.AddWithValue("keys", group.Select(p => p.Key.GrainId.Key).ToArray());
-                    command.Parameters.AddWithValue("states", group.Select(p => p.Key.StateName).ToArray());
-                    await using var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
-                    while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
-                    {
-                        var payload = reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1);
-                        found[reader.GetInt64(0) - 1] = new StoredState(payload, reader.GetInt64(2));
-                    }
-                }
-
-                for (var i = 0; i < group.Count; i++)
-                {
-                    group[i].Completion.TrySetResult(found[i]);
-                }
-            }
-            catch (Exception ex)
-            {
-                foreach (var pending in group)
-                {
-                    pending.Completion.TrySetException(ex);
-                }
-            }
+            group[i].Completion.TrySetResult(found[i]);
         }
     }
 
@@ -127,74 +91,50 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth, IAsync
             throw new ArgumentException("A write that keeps the stored payload needs a stored record (expected version above 0).", nameof(write));
         }
 
-
         // Resolved before queueing so a missing writer fails the write without touching the database.
-        var writers = ResolveWriters(write);
-        var pending = new PendingWrite(write, writers, new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_queue.Writer.TryWrite(pending))
-        {
-            throw new ObjectDisposedException(nameof(PostgresGrainStorage));
-        }
-
-        return pending.Completion.Task;
+        return _writes.CallAsync(new PendingWrite(write, ResolveWriters(write)));
     }
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        _reads.Writer.TryComplete();
-        await Task.WhenAll(_writers.Concat(_readers)).ConfigureAwait(false);
+        await _writes.DisposeAsync().ConfigureAwait(false);
+        await _reads.DisposeAsync().ConfigureAwait(false);
     }
 
-    // Queued writes and reads still finish: the writers and readers drain their queues before they end.
+    // Queued writes and reads still finish: the workers drain their queues before they end.
     public void Dispose()
     {
-        _queue.Writer.TryComplete();
-        _reads.Writer.TryComplete();
+        _writes.Dispose();
+        _reads.Dispose();
     }
 
-    // One writer: waits for a write, takes whatever else is queued (up to the group limit), commits the group.
-    private async Task WriteGroupsAsync()
+    // The writes that queued meanwhile, in one transaction; alone, or replaying a group that could not commit whole:
+    // one transaction per write.
+    private async Task CommitGroupAsync(IReadOnlyList<GroupedCall<PendingWrite, long>> group)
     {
-        var group = new List<PendingWrite>(_options.GroupCommitMaxWrites);
-        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        if (group.Count == 1 || !await TryCommitGroupAsync(group).ConfigureAwait(false))
         {
-            group.Clear();
-            while (group.Count < _options.GroupCommitMaxWrites && _queue.Reader.TryRead(out var next))
-            {
-                group.Add(next);
-            }
-
-            if (group.Count == 0)
-            {
-                continue;
-            }
-
-            if (group.Count == 1 || !await TryCommitGroupAsync(group).ConfigureAwait(false))
-            {
-                // Alone, or replaying a group that could not commit whole: one transaction per write.
-                await Task.WhenAll(group.Select(WriteAloneAsync)).ConfigureAwait(false);
-            }
+            await Task.WhenAll(group.Select(WriteAloneAsync)).ConfigureAwait(false);
         }
     }
 
-    private async Task WriteAloneAsync(PendingWrite pending)
+    private async Task WriteAloneAsync(GroupedCall<PendingWrite, long> call)
     {
         try
         {
-            pending.Completion.TrySetResult(await WriteSingleAsync(pending.Write, pending.Writers, CancellationToken.None).ConfigureAwait(false));
+            call.Completion.TrySetResult(await WriteSingleAsync(call.Request.Write, call.Request.Writers, CancellationToken.None).ConfigureAwait(false));
         }
         catch (Exception ex)
         {
-            pending.Completion.TrySetException(ex);
+            call.Completion.TrySetException(ex);
         }
     }
 
     // True when every write of the group committed; false (nothing committed) when any missed or failed.
-    private async Task<bool> TryCommitGroupAsync(List<PendingWrite> group)
+    private async Task<bool> TryCommitGroupAsync(IReadOnlyList<GroupedCall<PendingWrite, long>> group)
     {
         // Two writes of one state in a group cannot both hold: let the replay sort them out one by one.
-        if (group.Select(p => p.Write.Key).Distinct().Count() != group.Count)
+        if (group.Select(c => c.Request.Write.Key).Distinct().Count() != group.Count)
         {
             return false;
         }
@@ -207,10 +147,10 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth, IAsync
             var stateCommands = new NpgsqlBatchCommand[group.Count];
             for (var i = 0; i < group.Count; i++)
             {
-                stateCommands[i] = AddWriteCommands(batch, group[i].Write, group[i].Writers);
+                stateCommands[i] = AddWriteCommands(batch, group[i].Request.Write, group[i].Request.Writers);
             }
 
-            AddNotifyCommands(batch, group.Select(p => p.Write));
+            AddNotifyCommands(batch, group.Select(c => c.Request.Write));
 
             await batch.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
             if (stateCommands.Any(c => c.RecordsAffected != 1))
@@ -226,9 +166,9 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth, IAsync
             return false;
         }
 
-        foreach (var pending in group)
+        foreach (var call in group)
         {
-            pending.Completion.TrySetResult(pending.Write.ExpectedVersion + 1);
+            call.Completion.TrySetResult(call.Request.Write.ExpectedVersion + 1);
         }
 
         return true;
@@ -395,9 +335,7 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth, IAsync
         return new InconsistentStateException(message, storedText, expectedText);
     }
 
-    private sealed record PendingWrite(GrainStateWrite Write, IPostgresAttachmentWriter[] Writers, TaskCompletionSource<long> Completion);
-
-    private sealed record PendingRead(GrainStateKey Key, TaskCompletionSource<StoredState?> Completion);
+    private sealed record PendingWrite(GrainStateWrite Write, IPostgresAttachmentWriter[] Writers);
 
     private static void AddKey(NpgsqlParameterCollection parameters, GrainStateKey key)
     {
