@@ -167,14 +167,18 @@ public static class EmployeesApi
         return ApiEnvelope.Ok(new Dictionary<string, object>());
     }
 
+    /// <summary>How far ahead a sync blocks the occurrences of recurring events (each sync moves the window on).</summary>
+    internal static readonly TimeSpan SyncHorizon = TimeSpan.FromDays(180);
+
     /// <summary>
     /// GET /employee/sync/{id} (reference "Sync Employee Calendar"; SPEC §4): imports the employee's Internet Calendar
     /// (<c>ics_url</c>, <c>ics_service</c> 2 or unset) as busy time (status 4), so availability leaves those times out.
     /// Every sync makes the busy time match the feed (by event UID: new events added, moved ones moved, vanished ones
     /// removed); an event overlapping a client's appointment is left out and listed in <c>clashes</c>. Times without a
-    /// zone are the account's. <c>export=1</c> (pushing appointments to an external calendar) is not supported.
+    /// zone are the account's; recurring events block each occurrence in the next <see cref="SyncHorizon"/>.
+    /// <c>export=1</c> (pushing appointments to an external calendar) is not supported.
     /// </summary>
-    private static async Task<IResult> SyncAsync(string id, ApiCall call, CalendarFeedClient feeds, CancellationToken cancellationToken)
+    private static async Task<IResult> SyncAsync(string id, ApiCall call, CalendarFeedClient feeds, TimeProvider time, CancellationToken cancellationToken)
     {
         var employee = await LoadAsync(call, AccountCatalog.ParseId(id));
         if (call.Request.GetBool("export") == true)
@@ -202,7 +206,8 @@ public static class EmployeesApi
         ImmutableArray<BusyEvent> events;
         try
         {
-            events = IcsCalendar.ReadBusyEvents(feed, zone.Zone);
+            var now = time.GetUtcNow();
+            events = IcsCalendar.ReadBusyEvents(feed, zone.Zone, now, now + SyncHorizon);
         }
         catch (FormatException ex)
         {

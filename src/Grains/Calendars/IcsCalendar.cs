@@ -13,18 +13,22 @@ namespace Scheduling.Grains.Calendars;
 /// Reads the busy periods of an iCalendar feed (RFC 5545) for GET /employee/sync: every VEVENT with its UID, DTSTART and
 /// DTEND (or DURATION) in the three forms feeds use: UTC (<c>...Z</c>), local with <c>TZID</c> (IANA or Windows zone names),
 /// and all-day dates (<c>VALUE=DATE</c>); times without either are local to the account's zone. Cancelled events and
-/// events marked free (<c>TRANSP:TRANSPARENT</c>) hold no time. Recurrence rules (RRULE, RDATE, EXDATE) are not expanded:
-/// a recurring event blocks its first occurrence and any instance the feed lists on its own (RECURRENCE-ID).
+/// events marked free (<c>TRANSP:TRANSPARENT</c>) hold no time. A recurring event (RRULE, RDATE) gives each occurrence
+/// that overlaps the window asked for, in its zone's local time, less its EXDATEs and the instances the feed lists on their
+/// own (RECURRENCE-ID: moved, changed or cancelled); a rule <see cref="IcsRecurrence"/> cannot read keeps only the start.
 /// </summary>
 public static partial class IcsCalendar
 {
     /// <summary>More events than a feed worth importing holds; a larger feed is refused rather than cut at random.</summary>
-    public const int MaxEvents = 5_000;
+    public const int MaxEvents = 10_000;
 
     private const int MaxUidLength = 255;
 
-    /// <summary>The events of the feed; throws <see cref="FormatException"/> when the text is not an iCalendar feed.</summary>
-    public static ImmutableArray<BusyEvent> ReadBusyEvents(string text, DateTimeZone floatingZone)
+    /// <summary>
+    /// The events of the feed, recurring ones as their occurrences overlapping [<paramref name="from"/>,
+    /// <paramref name="until"/>); throws <see cref="FormatException"/> when the text is not an iCalendar feed.
+    /// </summary>
+    public static ImmutableArray<BusyEvent> ReadBusyEvents(string text, DateTimeZone floatingZone, DateTimeOffset from, DateTimeOffset until)
     {
         ArgumentNullException.ThrowIfNull(text);
         var lines = Unfold(text);
@@ -33,7 +37,40 @@ public static partial class IcsCalendar
             throw new FormatException("it has no BEGIN:VCALENDAR");
         }
 
+        var vevents = ReadEvents(lines);
+
+        // Instances listed on their own replace (or cancel) the series' occurrence at their RECURRENCE-ID.
+        var replaced = new HashSet<(string Uid, DateTimeOffset Start)>();
+        foreach (var properties in vevents)
+        {
+            if (properties.TryGetValue("RECURRENCE-ID", out var instance) && ReadTime(instance, floatingZone) is { } original)
+            {
+                replaced.Add((Value(properties, "UID"), original.Instant));
+            }
+        }
+
         var events = ImmutableArray.CreateBuilder<BusyEvent>();
+        foreach (var properties in vevents)
+        {
+            var occurrences = properties.ContainsKey("RECURRENCE-ID") ? null : Occurrences(properties, floatingZone, from, until, replaced);
+            foreach (var busy in occurrences ?? (ToEvent(properties, floatingZone) is { } single ? [single] : []))
+            {
+                if (events.Count == MaxEvents)
+                {
+                    throw new FormatException($"it holds more than {MaxEvents} events in the next days synced");
+                }
+
+                events.Add(busy);
+            }
+        }
+
+        return events.ToImmutable();
+    }
+
+    // Each VEVENT's properties: the first of each name, and every EXDATE and RDATE (they may repeat).
+    private static List<Dictionary<string, Property>> ReadEvents(List<string> lines)
+    {
+        var vevents = new List<Dictionary<string, Property>>();
         Dictionary<string, Property>? current = null;
         var nested = 0;
         foreach (var line in lines)
@@ -57,25 +94,97 @@ public static partial class IcsCalendar
                     continue;
                 }
 
-                if (ToEvent(current, floatingZone) is { } busy)
-                {
-                    if (events.Count == MaxEvents)
-                    {
-                        throw new FormatException($"it holds more than {MaxEvents} events");
-                    }
-
-                    events.Add(busy);
-                }
-
+                vevents.Add(current);
                 current = null;
             }
             else if (current is not null && nested == 0 && Property.Parse(line) is { } property)
             {
-                current.TryAdd(property.Name, property);
+                if (property.Name.Equals("EXDATE", StringComparison.OrdinalIgnoreCase) || property.Name.Equals("RDATE", StringComparison.OrdinalIgnoreCase))
+                {
+                    // Repeated lines join as one comma-separated list per parameter set, keyed by their order.
+                    current.Add($"{property.Name.ToUpperInvariant()}#{current.Count}", property);
+                }
+                else
+                {
+                    current.TryAdd(property.Name, property);
+                }
             }
         }
 
-        return events.ToImmutable();
+        return vevents;
+    }
+
+    /// <summary>
+    /// A recurring event's occurrences overlapping [from, until), each named by the series' UID and its start; null for
+    /// an event that does not recur (or whose rule cannot be read), which stands for itself.
+    /// </summary>
+    private static List<BusyEvent>? Occurrences(
+        Dictionary<string, Property> properties, DateTimeZone floatingZone, DateTimeOffset from, DateTimeOffset until, HashSet<(string, DateTimeOffset)> replaced)
+    {
+        var rdates = Dates(properties, "RDATE#", floatingZone);
+        if (!properties.TryGetValue("RRULE", out var rule) && rdates.Count == 0)
+        {
+            return null;
+        }
+
+        if (ToEvent(properties, floatingZone) is not { } first || !properties.TryGetValue("DTSTART", out var dtStart) || Local(dtStart, floatingZone) is not { } start)
+        {
+            return [];
+        }
+
+        var recurrence = rule is null ? null : IcsRecurrence.Parse(rule.Value.Trim(), text => Until(text, start.Zone));
+        if (rule is not null && recurrence is null)
+        {
+            return null;
+        }
+
+        var length = first.End - first.Start;
+        var uid = Value(properties, "UID");
+        var excluded = Dates(properties, "EXDATE#", floatingZone);
+        var limit = Instant.FromDateTimeOffset(until);
+        var starts = (recurrence?.Starts(start.Local, start.Zone, limit).Select(i => i.ToDateTimeOffset()) ?? [first.Start])
+            .Concat(rdates)
+            .Distinct()
+            .Where(s => s < until && s + length > from && !excluded.Contains(s) && !replaced.Contains((uid, s)))
+            .Order();
+        return [.. starts.Select(s => new BusyEvent(Named(uid.Length > 0 ? $"{uid}|{s.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}" : $"no-uid:{s.ToUnixTimeSeconds()}-{(s + length).ToUnixTimeSeconds()}"), s, s + length))];
+    }
+
+    // The instants of every EXDATE (or RDATE) line: comma-separated values in the line's own form (TZID, VALUE=DATE, UTC).
+    private static HashSet<DateTimeOffset> Dates(Dictionary<string, Property> properties, string prefix, DateTimeZone floatingZone)
+    {
+        var dates = new HashSet<DateTimeOffset>();
+        foreach (var (name, property) in properties)
+        {
+            if (!name.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            foreach (var value in property.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (ReadTime(property with { Value = value }, floatingZone) is { } time)
+                {
+                    dates.Add(time.Instant);
+                }
+            }
+        }
+
+        return dates;
+    }
+
+    // UNTIL: a UTC date-time, a date-time local to the start's zone, or a date (the whole day included).
+    private static Instant? Until(string text, DateTimeZone zone)
+    {
+        if (text.Length == 8 && DateTime.TryParseExact(text, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return LocalDate.FromDateTime(date).PlusDays(1).AtStartOfDayInZone(zone).ToInstant() - Duration.Epsilon;
+        }
+
+        var utc = text.EndsWith('Z') || text.EndsWith('z');
+        return DateTime.TryParseExact(utc ? text[..^1] : text, "yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time)
+            ? utc ? Instant.FromDateTimeUtc(DateTime.SpecifyKind(time, DateTimeKind.Utc)) : LocalDateTime.FromDateTime(time).InZoneLeniently(zone).ToInstant()
+            : null;
     }
 
     private static BusyEvent? ToEvent(Dictionary<string, Property> properties, DateTimeZone floatingZone)
@@ -116,11 +225,30 @@ public static partial class IcsCalendar
             uid = $"{uid}|{instance}";
         }
 
-        return uid.Length <= MaxUidLength ? uid : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(uid)));
+        return Named(uid);
     }
+
+    // Over-long names are hashed to fit the row's field.
+    private static string Named(string uid) =>
+        uid.Length <= MaxUidLength ? uid : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(uid)));
 
     private static string Value(Dictionary<string, Property> properties, string name) =>
         properties.TryGetValue(name, out var property) ? property.Value.Trim() : string.Empty;
+
+    // A start as local time in its zone (UTC for ...Z, the TZID's zone, else the floating zone), for expanding a rule.
+    private static (LocalDateTime Local, DateTimeZone Zone)? Local(Property property, DateTimeZone floatingZone)
+    {
+        if (ReadTime(property, floatingZone) is not { } time)
+        {
+            return null;
+        }
+
+        var value = property.Value.Trim();
+        var zone = time.AllDay ? floatingZone
+            : value.EndsWith('Z') || value.EndsWith('z') ? DateTimeZone.Utc
+            : Zone(property.Parameter("TZID")) ?? floatingZone;
+        return (Instant.FromDateTimeOffset(time.Instant).InZone(zone).LocalDateTime, zone);
+    }
 
     private static EventTime? ReadTime(Property property, DateTimeZone floatingZone)
     {

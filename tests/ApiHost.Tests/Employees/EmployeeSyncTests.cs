@@ -95,6 +95,41 @@ public abstract class EmployeeSyncTests<TStorage>(TStorage storage) : ApiTestBas
     }
 
     [Fact]
+    public async Task ARecurringEventBlocksEveryOccurrenceAndASyncFollowsItsExceptions()
+    {
+        var (tenant, shop) = await ShopWithFeedAsync();
+        // Every weekday 10:00-11:00 Pacific from Monday the 3rd, except Wednesday the 5th.
+        _feed.Body = Calendar(Event(
+            "daily@test",
+            "DTSTART;TZID=America/Los_Angeles:20310303T100000",
+            "DTEND;TZID=America/Los_Angeles:20310303T110000",
+            "RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+            "EXDATE;TZID=America/Los_Angeles:20310305T100000"));
+
+        var first = await tenant.GetAsync($"/api/v2/employee/sync/{shop.Employee}");
+        var again = await tenant.GetAsync($"/api/v2/employee/sync/{shop.Employee}");
+
+        // About 26 weeks of weekdays (the sync's horizon), less the exception.
+        Assert.InRange(first.Data.GetProperty("added").GetInt32(), 125, 131);
+        Assert.Equal((0, 0, 0), (again.Data.GetProperty("added").GetInt32(), again.Data.GetProperty("moved").GetInt32(), again.Data.GetProperty("removed").GetInt32()));
+        Assert.DoesNotContain("10:00", await FreeTimesAsync(tenant, shop, "2031-03-04"));
+        Assert.Contains("10:00", await FreeTimesAsync(tenant, shop, "2031-03-05"));
+        Assert.DoesNotContain("10:00", await FreeTimesAsync(tenant, shop, "2031-04-18"));
+
+        // The series now skips the 7th too: that occurrence goes on the next sync, the others stay.
+        _feed.Body = Calendar(Event(
+            "daily@test",
+            "DTSTART;TZID=America/Los_Angeles:20310303T100000",
+            "DTEND;TZID=America/Los_Angeles:20310303T110000",
+            "RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+            "EXDATE;TZID=America/Los_Angeles:20310305T100000,20310307T100000"));
+        var third = await tenant.GetAsync($"/api/v2/employee/sync/{shop.Employee}");
+
+        Assert.Equal((0, 0, 1), (third.Data.GetProperty("added").GetInt32(), third.Data.GetProperty("moved").GetInt32(), third.Data.GetProperty("removed").GetInt32()));
+        Assert.Contains("10:00", await FreeTimesAsync(tenant, shop, "2031-03-07"));
+    }
+
+    [Fact]
     public async Task AnEventOverlappingABookedAppointmentIsLeftOutAndReportedWhileTheOthersAreImported()
     {
         var (tenant, shop) = await ShopWithFeedAsync();
