@@ -147,8 +147,13 @@ public static partial class IcsCalendar
             .Distinct()
             .Where(s => s < until && s + length > from && !excluded.Contains(s) && !replaced.Contains((uid, s)))
             .Order();
-        return [.. starts.Select(s => new BusyEvent(Named(uid.Length > 0 ? $"{uid}|{s.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}" : $"no-uid:{s.ToUnixTimeSeconds()}-{(s + length).ToUnixTimeSeconds()}"), s, s + length))];
+        return [.. starts.Select(s => new BusyEvent(OccurrenceUid(uid, s, s + length), s, s + length))];
     }
+
+    // An occurrence is named by its series and its start, so a later sync follows it occurrence by occurrence.
+    private static string OccurrenceUid(string series, DateTimeOffset start, DateTimeOffset end) => Named(series.Length > 0
+        ? $"{series}|{start.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}"
+        : FormattableString.Invariant($"no-uid:{start.ToUnixTimeSeconds()}-{end.ToUnixTimeSeconds()}"));
 
     // The instants of every EXDATE (or RDATE) line: comma-separated values in the line's own form (TZID, VALUE=DATE, UTC).
     private static HashSet<DateTimeOffset> Dates(Dictionary<string, Property> properties, string prefix, DateTimeZone floatingZone)

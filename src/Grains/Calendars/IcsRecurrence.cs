@@ -85,12 +85,18 @@ public sealed class IcsRecurrence
 
         yield return firstInstant;
         var emitted = 1;
+        var lastDate = before.InZone(zone).Date.PlusDays(1);
         for (var period = 0; period < MaxPeriods; period++)
         {
-            if (Candidates(first.Date, period) is not { } dates)
+            // A period that starts after the window ends the rule here: nothing later can fall inside, and stepping on
+            // (a huge INTERVAL, a rule that never matches) would only run towards the end of the calendar.
+            var step = (long)period * _interval;
+            if (step > PeriodsUntil(first.Date, lastDate))
             {
                 yield break;
             }
+
+            var dates = Candidates(first.Date, (int)step);
 
             foreach (var date in dates)
             {
@@ -148,11 +154,18 @@ public sealed class IcsRecurrence
         return true;
     }
 
-    // The dates of one period of the rule (the anchor's day, week, month or year plus period x interval), sorted; null
-    // once the periods have run past anything a rule could still produce.
-    private List<LocalDate>? Candidates(LocalDate anchor, int period)
+    // How many of the rule's units (days, weeks, months, years) lie between the anchor and the last date.
+    private long PeriodsUntil(LocalDate anchor, LocalDate last) => _frequency switch
     {
-        var step = period * _interval;
+        "DAILY" => Period.Between(anchor, last, PeriodUnits.Days).Days,
+        "WEEKLY" => Period.Between(anchor, last, PeriodUnits.Days).Days / 7 + 1,
+        "MONTHLY" => ((last.Year - anchor.Year) * 12L) + last.Month - anchor.Month,
+        _ => last.Year - anchor.Year,
+    };
+
+    // The dates of one period of the rule: the anchor's day, week, month or year plus <paramref name="step"/> of them, sorted.
+    private List<LocalDate> Candidates(LocalDate anchor, int step)
+    {
         List<LocalDate> dates;
         switch (_frequency)
         {
@@ -172,11 +185,6 @@ public sealed class IcsRecurrence
                 break;
             default:
                 var year = anchor.Year + step;
-                if (year > 9999)
-                {
-                    return null;
-                }
-
                 var months = _byMonth.Count > 0 ? _byMonth.Order() : (IEnumerable<int>)[anchor.Month];
                 dates = [.. months.SelectMany(m => InMonth(year, m, anchor.Day))];
                 break;

@@ -107,6 +107,17 @@ public sealed class IcsCalendarTests
         Assert.Equal(("hourly", At(2031, 3, 3, 18)), (only.Uid, only.Start));
     }
 
+    [Fact]
+    public void RulesThatRunPastTheWindowOrNeverMatchStopAtTheWindow()
+    {
+        var events = Read(Feed(
+            "BEGIN:VEVENT\r\nUID:rare\r\nDTSTART:20310303T180000Z\r\nDTEND:20310303T190000Z\r\nRRULE:FREQ=DAILY;INTERVAL=100000000\r\nEND:VEVENT",
+            "BEGIN:VEVENT\r\nUID:never\r\nDTSTART:20310303T180000Z\r\nDTEND:20310303T190000Z\r\nRRULE:FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=30\r\nEND:VEVENT",
+            "BEGIN:VEVENT\r\nUID:far\r\nDTSTART:99991230T180000Z\r\nDTEND:99991230T190000Z\r\nRRULE:FREQ=YEARLY;INTERVAL=5000\r\nEND:VEVENT"));
+
+        Assert.Equal(["rare|20310303T180000Z", "never|20310303T180000Z"], events.Select(e => e.Uid));
+    }
+
     private static System.Collections.Immutable.ImmutableArray<Contracts.Employees.BusyEvent> Read(string feed, DateTimeOffset? from = null, DateTimeOffset? until = null) =>
         IcsCalendar.ReadBusyEvents(feed, Pacific, from ?? At(2031, 1, 1, 0), until ?? At(2032, 1, 1, 0));
 
