@@ -177,7 +177,9 @@ public sealed class PostgresClientStore(NpgsqlDataSource dataSource, IIdGenerato
 
         // The e-mail identifies the client: an upsert never respells or moves it. xmax = 0 only on a row this
         // statement inserted (an updated row carries the updating transaction's id). A client whose fields already
-        // hold the given values is not rewritten (no new row version, no index entries, no WAL) and is read as it is.
+        // hold the given values is only read: the INSERT gets no row, so nothing is locked, written or logged (an
+        // ON CONFLICT that finds nothing to change still locks the row, which costs a transaction id and WAL).
+        // When the snapshot's client needs a change, or none is visible, ON CONFLICT decides on the latest version.
         // One round trip: a batch runs in one implicit transaction, whose commit skips its own WAL flush (set_config
         // local; see IClientStore): the booking's durable commit that follows flushes the log past it.
         var changes = ClientRules.Checked(fields).Remove(ClientField.Email);
@@ -190,16 +192,19 @@ public sealed class PostgresClientStore(NpgsqlDataSource dataSource, IIdGenerato
                 "SELECT set_config('synchronous_commit', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true)"));
             var upsert = new NpgsqlBatchCommand(
                 $"""
-                WITH upsert AS (
-                    INSERT INTO clients AS c (id, company_id, fields, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
+                WITH found AS (
+                    SELECT {Columns}, fields @> $5 AS current FROM clients
+                    WHERE company_id = $2 AND lower(email) = lower($6) AND email <> ''),
+                upsert AS (
+                    INSERT INTO clients AS c (id, company_id, fields, created_at, updated_at)
+                    SELECT $1, $2, $3, $4, $4 WHERE NOT EXISTS (SELECT 1 FROM found WHERE current)
                     ON CONFLICT (company_id, lower(email)) WHERE email <> ''
                     DO UPDATE SET fields = c.fields || $5, updated_at = $4
                     WHERE NOT c.fields @> $5
                     RETURNING {Columns}, (xmax = 0) AS created)
                 SELECT * FROM upsert
                 UNION ALL
-                SELECT {Columns}, false FROM clients
-                WHERE company_id = $2 AND lower(email) = lower($6) AND email <> '' AND NOT EXISTS (SELECT 1 FROM upsert)
+                SELECT id, company_id, fields, created_at, updated_at, false FROM found WHERE NOT EXISTS (SELECT 1 FROM upsert)
                 """);
             upsert.Parameters.Add(Long(id));
             upsert.Parameters.Add(Long(companyId));

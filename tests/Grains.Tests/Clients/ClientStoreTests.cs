@@ -356,7 +356,7 @@ public abstract class ClientStoreTests
         Assert.Empty(await Store.ListAsync(company, new ClientQuery { Gender = "f" }, default));
     }
 
-    private static long NewCompany() => Random.Shared.NextInt64(1_000_000, long.MaxValue);
+    protected static long NewCompany() => Random.Shared.NextInt64(1_000_000, long.MaxValue);
 
     /// <summary>Client values as the API would bind them from a request.</summary>
     private static ImmutableDictionary<string, JsonElement> Client(string email, string name, object? more = null)
@@ -367,7 +367,7 @@ public abstract class ClientStoreTests
         return ClientSchemas.Bind(values, create: true);
     }
 
-    private static ImmutableDictionary<string, JsonElement> Values(object values) =>
+    protected static ImmutableDictionary<string, JsonElement> Values(object values) =>
         JsonSerializer.SerializeToElement(values).EnumerateObject().ToImmutableDictionary(p => p.Name, p => p.Value.Clone());
 
     private static ClientQuery Contains(string field, string text) =>
@@ -384,4 +384,27 @@ public sealed class MemoryClientStoreTests : ClientStoreTests
 public sealed class PostgresClientStoreTests(PostgresClientsDatabase database) : ClientStoreTests, IClassFixture<PostgresClientsDatabase>
 {
     protected override IClientStore CreateStore(TimeProvider time) => new PostgresClientStore(database.DataSource, database.Ids, time);
+
+    [Fact]
+    public async Task UpsertThatChangesNothingNeitherWritesNorLocksTheRow()
+    {
+        var company = NewCompany();
+        var first = await Store.UpsertByEmailAsync(company, "ora@example.test", Values(new { name = "Ora" }), default);
+        var before = await RowVersionAsync(first.Client.Id);
+
+        await Store.UpsertByEmailAsync(company, "ORA@example.test", Values(new { name = "Ora" }), default);
+
+        // xmin names the transaction that wrote the row; xmax stays 0 unless a later one deleted, updated or locked it.
+        Assert.Equal(before, await RowVersionAsync(first.Client.Id));
+        Assert.Equal("0", before.Xmax);
+    }
+
+    private async Task<(string Xmin, string Xmax)> RowVersionAsync(long clientId)
+    {
+        await using var command = database.DataSource.CreateCommand("SELECT xmin::text, xmax::text FROM clients WHERE id = $1");
+        command.Parameters.Add(new Npgsql.NpgsqlParameter<long> { TypedValue = clientId });
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        return (reader.GetString(0), reader.GetString(1));
+    }
 }
