@@ -399,6 +399,25 @@ public sealed class PostgresClientStoreTests(PostgresClientsDatabase database) :
         Assert.Equal("0", before.Xmax);
     }
 
+    [Fact]
+    public async Task TheBookingsNoteTouchesNoIndexedColumnSoItIsAHotUpdate()
+    {
+        // Migration 1003: an index on employee_id or last_app_date would make every booking's note rewrite all indexes.
+        await using var command = database.DataSource.CreateCommand(
+            "SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = 'clients'::regclass");
+        var definitions = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                definitions.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.Contains(definitions, d => d.Contains("lower(email)", StringComparison.Ordinal));
+        Assert.DoesNotContain(definitions, d => d.Contains("employee_id", StringComparison.Ordinal) || d.Contains("last_app_date", StringComparison.Ordinal));
+    }
+
     private async Task<(string Xmin, string Xmax)> RowVersionAsync(long clientId)
     {
         await using var command = database.DataSource.CreateCommand("SELECT xmin::text, xmax::text FROM clients WHERE id = $1");
