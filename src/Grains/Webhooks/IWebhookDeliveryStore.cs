@@ -37,6 +37,12 @@ public interface IWebhookDeliveryStore
     Task<DateTimeOffset?> LastDeliveredAtAsync(long subscriptionId, CancellationToken cancellationToken);
 
     Task<WebhookDeliveryStats> GetStatsAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes up to <paramref name="max"/> finished deliveries (delivered, failed or canceled) recorded before
+    /// <paramref name="recordedBefore"/>, oldest first, with their attempts; returns how many went. Pending ones stay.
+    /// </summary>
+    Task<int> PurgeFinishedAsync(DateTimeOffset recordedBefore, int max, CancellationToken cancellationToken);
 }
 
 /// <summary>What a redelivery request came to.</summary>

@@ -123,6 +123,25 @@ public sealed class MemoryWebhookDeliveryStore : IWebhookDeliveryStore
         }
     }
 
+    public Task<int> PurgeFinishedAsync(DateTimeOffset recordedBefore, int max, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var old = _rows.Values
+                .Where(r => r.Delivery.Status != WebhookDeliveryStatus.Pending && r.Delivery.CreatedAt < recordedBefore)
+                .OrderBy(r => r.Delivery.Id)
+                .Take(max)
+                .ToList();
+            foreach (var row in old)
+            {
+                _rows.Remove(row.Delivery.Id);
+                _events.Remove((row.Delivery.EventId, row.Delivery.SubscriptionId));
+            }
+
+            return Task.FromResult(old.Count);
+        }
+    }
+
     // Mutable, but only ever touched under the store's lock.
     private sealed class Row(WebhookDelivery delivery)
     {

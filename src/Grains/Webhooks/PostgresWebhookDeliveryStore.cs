@@ -205,6 +205,20 @@ public sealed class PostgresWebhookDeliveryStore(NpgsqlDataSource dataSource) : 
         return new WebhookDeliveryStats(pending, now > oldest ? now - oldest : TimeSpan.Zero);
     }
 
+    public async Task<int> PurgeFinishedAsync(DateTimeOffset recordedBefore, int max, CancellationToken cancellationToken)
+    {
+        // Ids grow with time, so the primary key finds the oldest rows first and the scan stops after about max rows;
+        // the attempts go with their delivery (ON DELETE CASCADE).
+        await using var command = dataSource.CreateCommand(
+            """
+            DELETE FROM webhook_deliveries WHERE id IN (
+                SELECT id FROM webhook_deliveries WHERE status <> 'pending' AND created_at < $1 ORDER BY id LIMIT $2)
+            """);
+        command.Parameters.Add(Time(recordedBefore));
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = max });
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     private static async Task<List<WebhookDelivery>> ReadDeliveriesAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
         var result = new List<WebhookDelivery>();

@@ -26,4 +26,13 @@ public sealed class WebhookOptions
 
     /// <summary>Most deliveries one worker sends at once.</summary>
     public int BatchSize { get; set; } = 32;
+
+    /// <summary>
+    /// How long finished deliveries (delivered, failed, canceled) and their attempts stay in the log and can be
+    /// redelivered; older ones are deleted by the delivery workers. Pending deliveries are never deleted.
+    /// </summary>
+    public TimeSpan DeliveryRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How often a delivery worker deletes deliveries past <see cref="DeliveryRetention"/>.</summary>
+    public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromHours(1);
 }

@@ -20,10 +20,13 @@ namespace Scheduling.Silo.Webhooks;
 /// account owner is told by e-mail). A worker that dies mid-attempt records nothing: its claims come back when
 /// their lease runs out and another worker sends the same body under the same webhook-id.
 /// </summary>
-public sealed class WebhookDeliveryService : BackgroundService
+public sealed partial class WebhookDeliveryService : BackgroundService
 {
     /// <summary>How often the depth gauges are refreshed (they cost a count over the tables).</summary>
     private static readonly TimeSpan DepthsInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>Most deliveries one purge statement deletes.</summary>
+    private const int PurgeBatch = 1000;
 
     private readonly IWebhookDeliveryStore _store;
     private readonly WebhookDeliverySignal _signal;
@@ -37,6 +40,7 @@ public sealed class WebhookDeliveryService : BackgroundService
     private readonly bool _workersEnabled;
     private readonly ILogger<WebhookDeliveryService> _logger;
     private DateTimeOffset? _depthsReadAt;
+    private DateTimeOffset _nextPurge = DateTimeOffset.MinValue;
 
     public WebhookDeliveryService(
         IWebhookDeliveryStore store,
@@ -80,6 +84,7 @@ public sealed class WebhookDeliveryService : BackgroundService
         var options = _options.Value;
         var now = _time.GetUtcNow();
         await RefreshDepthsAsync(now, cancellationToken);
+        await PurgeIfDueAsync(now, cancellationToken);
         var claimed = await _store.ClaimAsync(Owner, options.BatchSize, options.Lease, now, cancellationToken);
         await Task.WhenAll(claimed.Select(delivery => DeliverAsync(delivery, cancellationToken)));
         return claimed.Count;
@@ -244,6 +249,38 @@ public sealed class WebhookDeliveryService : BackgroundService
                 """),
             CancellationToken.None);
     }
+
+    /// <summary>
+    /// Deletes finished deliveries older than <see cref="WebhookOptions.DeliveryRetention"/>, a batch at a time, at most
+    /// every <see cref="WebhookOptions.PurgeInterval"/>. Any worker may purge; two at once delete disjoint rows or nothing.
+    /// </summary>
+    private async Task PurgeIfDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (now < _nextPurge)
+        {
+            return;
+        }
+
+        var options = _options.Value;
+        _nextPurge = now + options.PurgeInterval;
+        var cutoff = now - options.DeliveryRetention;
+        var purged = 0;
+        int batch;
+        do
+        {
+            batch = await _store.PurgeFinishedAsync(cutoff, PurgeBatch, cancellationToken);
+            purged += batch;
+        }
+        while (batch == PurgeBatch);
+
+        if (purged > 0)
+        {
+            LogPurged(_logger, purged, cutoff);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Purged {Count} finished webhook deliveries recorded before {Cutoff}")]
+    private static partial void LogPurged(ILogger logger, int count, DateTimeOffset cutoff);
 
     private async Task RefreshDepthsAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -169,6 +169,31 @@ public abstract class WebhookDeliveryTests<TStorage>(TStorage storage) : ApiTest
     }
 
     [Fact]
+    public async Task FinishedDeliveriesLeaveTheLogAfterTheRetentionWhilePendingOnesStay()
+    {
+        var tenant = await SignUpAsync();
+        var (answered, _) = await SubscribeAsync(tenant, _receiver.Url);
+        await using var down = await WebhookReceiver.StartAsync();
+        var (retrying, _) = await SubscribeAsync(tenant, down.Url);
+        await down.StopAsync();
+        var shop = await tenant.OpenShopAsync();
+        await tenant.BookIdAsync(shop.Booking("09:00"));
+        await DeliverAsync();
+        Assert.Equal("delivered", Assert.Single(await DeliveriesAsync(tenant, answered)).GetProperty("status").GetString());
+
+        // Retention is 30 days (Webhooks:DeliveryRetention); each pass below also retries the pending delivery.
+        _clock.Advance(TimeSpan.FromDays(29));
+        await DeliverAsync();
+        Assert.Single(await DeliveriesAsync(tenant, answered));
+
+        _clock.Advance(TimeSpan.FromDays(2));
+        await DeliverAsync();
+        Assert.Empty(await DeliveriesAsync(tenant, answered));
+        var pending = Assert.Single(await DeliveriesAsync(tenant, retrying));
+        Assert.Equal(("pending", 3), (pending.GetProperty("status").GetString(), pending.GetProperty("attempt_count").GetInt32()));
+    }
+
+    [Fact]
     public async Task AReminderEventIsDeliveredLikeAnyOtherAndAnEventIsNeverRecordedTwiceForOneWebhook()
     {
         var tenant = await SignUpAsync();
