@@ -251,8 +251,9 @@ public sealed partial class WebhookDeliveryService : BackgroundService
     }
 
     /// <summary>
-    /// Deletes finished deliveries older than <see cref="WebhookOptions.DeliveryRetention"/>, a batch at a time, at most
-    /// every <see cref="WebhookOptions.PurgeInterval"/>. Any worker may purge; two at once delete disjoint rows or nothing.
+    /// Deletes finished deliveries older than <see cref="WebhookOptions.DeliveryRetention"/>, at most every
+    /// <see cref="WebhookOptions.PurgeInterval"/>. One batch a pass, so a large backlog never holds up the pass's
+    /// deliveries: a full batch means more are waiting, and the next pass takes the next batch. Any worker may purge.
     /// </summary>
     private async Task PurgeIfDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -262,17 +263,9 @@ public sealed partial class WebhookDeliveryService : BackgroundService
         }
 
         var options = _options.Value;
-        _nextPurge = now + options.PurgeInterval;
         var cutoff = now - options.DeliveryRetention;
-        var purged = 0;
-        int batch;
-        do
-        {
-            batch = await _store.PurgeFinishedAsync(cutoff, PurgeBatch, cancellationToken);
-            purged += batch;
-        }
-        while (batch == PurgeBatch);
-
+        var purged = await _store.PurgeFinishedAsync(cutoff, PurgeBatch, cancellationToken);
+        _nextPurge = purged == PurgeBatch ? now : now + options.PurgeInterval;
         if (purged > 0)
         {
             LogPurged(_logger, purged, cutoff);
