@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
+using Scheduling.Runtime.Dispatch;
 
 namespace Scheduling.Runtime.Activations;
 
@@ -10,41 +11,57 @@ internal static class GrainActivator
 
     public static object Create(ActivationData activation)
     {
-        var constructor = activation.GrainClass.Constructor;
-        var parameters = constructor.GetParameters();
-        var arguments = new object?[parameters.Length];
-        for (var i = 0; i < parameters.Length; i++)
+        // The parameters are read (attributes, generic state types) once per grain class, not per activation.
+        var sources = activation.GrainClass.ConstructorArguments ??= Plan(activation.GrainClass);
+        var arguments = new object?[sources.Length];
+        for (var i = 0; i < sources.Length; i++)
         {
-            var parameter = parameters[i];
-            if (parameter.GetCustomAttribute<PersistentStateAttribute>() is { } stateAttribute)
-            {
-                var type = parameter.ParameterType;
-                if (!type.IsGenericType || type.GetGenericTypeDefinition() != typeof(IPersistentState<>))
-                {
-                    throw new InvalidOperationException(
-                        $"{activation.GrainClass.ClassType.Name}: [PersistentState] parameter '{parameter.Name}' must be IPersistentState<T>.");
-                }
-
-                arguments[i] = s_createState.MakeGenericMethod(type.GetGenericArguments()[0]).Invoke(null, [activation, stateAttribute.StateName]);
-            }
-            else if (parameter.ParameterType == typeof(IGrainFactory))
-            {
-                arguments[i] = activation.Runtime;
-            }
-            else
-            {
-                arguments[i] = activation.Runtime.Services.GetRequiredService(parameter.ParameterType);
-            }
+            arguments[i] = sources[i](activation);
         }
 
         try
         {
-            return constructor.Invoke(arguments);
+            return activation.GrainClass.Constructor.Invoke(arguments);
         }
         catch (TargetInvocationException ex) when (ex.InnerException is not null)
         {
             throw ex.InnerException;
         }
+    }
+
+    /// <summary>Where each constructor argument comes from: a state bound to the activation, the grain factory, or DI.</summary>
+    private static Func<ActivationData, object?>[] Plan(GrainClassInfo grainClass)
+    {
+        var parameters = grainClass.Constructor.GetParameters();
+        var sources = new Func<ActivationData, object?>[parameters.Length];
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            var parameter = parameters[i];
+            var type = parameter.ParameterType;
+            if (parameter.GetCustomAttribute<PersistentStateAttribute>() is { } stateAttribute)
+            {
+                if (!type.IsGenericType || type.GetGenericTypeDefinition() != typeof(IPersistentState<>))
+                {
+                    throw new InvalidOperationException(
+                        $"{grainClass.ClassType.Name}: [PersistentState] parameter '{parameter.Name}' must be IPersistentState<T>.");
+                }
+
+                var create = s_createState.MakeGenericMethod(type.GetGenericArguments()[0])
+                    .CreateDelegate<Func<ActivationData, string, object>>();
+                var stateName = stateAttribute.StateName;
+                sources[i] = activation => create(activation, stateName);
+            }
+            else if (type == typeof(IGrainFactory))
+            {
+                sources[i] = static activation => activation.Runtime;
+            }
+            else
+            {
+                sources[i] = activation => activation.Runtime.Services.GetRequiredService(type);
+            }
+        }
+
+        return sources;
     }
 
     private static PersistentState<TState> CreateState<TState>(ActivationData activation, string stateName)

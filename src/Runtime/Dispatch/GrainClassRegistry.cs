@@ -30,6 +30,9 @@ internal sealed class GrainClassInfo
 
     public ConstructorInfo Constructor { get; }
 
+    /// <summary>Where <see cref="Constructor"/>'s arguments come from (the activator's plan, made on first activation).</summary>
+    public Func<Activations.ActivationData, object?>[]? ConstructorArguments { get; set; }
+
     private static string DefaultGrainType(Type type)
     {
         var name = type.Name;

@@ -138,4 +138,7 @@ internal sealed class GrainInterfaceInfo
     public GrainClassInfo GrainClass { get; }
 
     public FrozenDictionary<MethodInfo, GrainMethod> Methods { get; }
+
+    /// <summary>A proxy of this interface that <see cref="GrainProxy.Create{TGrainInterface}"/> copies (set on first use; any copy will do).</summary>
+    public GrainProxy? ProxyPrototype { get; set; }
 }

@@ -21,12 +21,15 @@ public class GrainProxy : DispatchProxy
 
     internal static TGrainInterface Create<TGrainInterface>(GrainRuntime runtime, GrainId grainId, GrainInterfaceInfo info)
     {
-        var proxy = Create<TGrainInterface, GrainProxy>();
-        var self = (GrainProxy)(object)proxy!;
+        // DispatchProxy.Create builds each instance through reflection (binder, Activator); a shallow copy of one
+        // prototype per interface is the same object of the generated type for the cost of an allocation.
+        var prototype = info.ProxyPrototype ??= (GrainProxy)(object)Create<TGrainInterface, GrainProxy>()!;
+        var self = (GrainProxy)prototype.MemberwiseClone();
         self._runtime = runtime;
         self._interface = info;
+        self._activation = null;
         self.GrainId = grainId;
-        return proxy;
+        return (TGrainInterface)(object)self;
     }
 
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)

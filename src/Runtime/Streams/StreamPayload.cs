@@ -8,6 +8,7 @@ namespace Scheduling.Runtime.Streams;
 internal static class StreamPayload
 {
     private static readonly ConcurrentDictionary<string, Type?> s_types = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<Type, string> s_names = new();
 
     public static OutboxMessage CreateMessage<T>(StreamId stream, T item, Guid eventId, DateTimeOffset createdAt, JsonSerializerOptions json)
         where T : notnull
@@ -22,7 +23,8 @@ internal static class StreamPayload
             createdAt);
     }
 
-    public static string TypeName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
+    // Assembly.GetName builds a new AssemblyName (code base, culture, key) each time: remember the answer per type.
+    public static string TypeName(Type type) => s_names.GetOrAdd(type, static t => $"{t.FullName}, {t.Assembly.GetName().Name}");
 
     public static object Read(OutboxMessage message, JsonSerializerOptions json)
     {
