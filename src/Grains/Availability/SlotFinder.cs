@@ -44,17 +44,9 @@ public static class SlotFinder
     /// <summary>Free seats for a start (0 when not offered): what booking re-checks inside the calendar grain.</summary>
     public static int FreeSeatsAt(SlotQuery query, LocalDateTime start)
     {
-        var slots = new List<Slot>();
-        AddSlots(query, start.Date, slots);
-        foreach (var slot in slots)
-        {
-            if (slot.Start == start)
-            {
-                return slot.FreeSeats;
-            }
-        }
-
-        return 0;
+        var slots = new List<Slot>(1);
+        AddSlots(query, start.Date, slots, only: start);
+        return slots.Count > 0 ? slots[0].FreeSeats : 0;
     }
 
     /// <summary>Why a start is not bookable: not offered at all (hours, holiday, notice) vs. offered but full.</summary>
@@ -64,7 +56,8 @@ public static class SlotFinder
         return FreeSeatsAt(withoutBookings, start) > 0;
     }
 
-    private static void AddSlots(SlotQuery query, LocalDate date, List<Slot> slots)
+    /// <summary>The date's slots; with <paramref name="only"/> just the one starting then (the same rules, the other starts skipped).</summary>
+    private static void AddSlots(SlotQuery query, LocalDate date, List<Slot> slots, LocalDateTime? only = null)
     {
         var rules = query.Rules;
         if (rules.DurationMinutes <= 0 || query.IsHoliday(date))
@@ -95,6 +88,11 @@ public static class SlotFinder
             for (var minute = range.StartMinute; minute < range.EndMinute; minute += step)
             {
                 var local = date.At(LocalTime.FromMinutesSinceMidnight(minute));
+                if (only is { } wanted && local != wanted)
+                {
+                    continue;
+                }
+
                 if (!query.Zone.TryToInstant(local, out var start))
                 {
                     continue;
