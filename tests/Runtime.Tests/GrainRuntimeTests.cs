@@ -321,6 +321,26 @@ public abstract class GrainRuntimeTests
     }
 
     [Fact]
+    public async Task AnImmutableItemReachesSubscribersInTheSameProcessAsItselfAndAnyOtherAsACopy()
+    {
+        await using var silo = await TestSilo.StartAsync(Storage);
+        var key = NewKey();
+        var streams = (IStreamProvider)silo.Services.GetService(typeof(IStreamProvider))!;
+        var shared = new SharedNote(key, "shared");
+        var copied = new CopiedNote(key, "copied");
+        await streams.GetStream<SharedNote>(StreamId.Create(NoteReaderGrain.Namespace, key)).OnNextAsync(shared);
+        await streams.GetStream<CopiedNote>(StreamId.Create(NoteReaderGrain.Namespace, key)).OnNextAsync(copied);
+        await silo.Control.DeliverStreamsAsync();
+
+        var received = NoteReaderGrain.Received[key].ToArray();
+        Assert.Equal([shared, copied], received);
+        Assert.False(ReferenceEquals(copied, received[1]));
+
+        // In memory the outbox keeps the message itself; PostgreSQL hands back rows, so its delivery reads the payload.
+        Assert.Equal(Storage is MemoryTestStorage, ReferenceEquals(shared, received[0]));
+    }
+
+    [Fact]
     public async Task ASubscriberThatFailsAsAStaleActivationGetsTheEventAgainAtOnce()
     {
         await using var silo = await TestSilo.StartAsync(Storage);

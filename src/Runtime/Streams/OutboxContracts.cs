@@ -10,7 +10,15 @@ public sealed record OutboxMessage(
     string StreamKey,
     string PayloadType,
     byte[] Payload,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt)
+{
+    /// <summary>
+    /// The published object itself, when its type is <see cref="ImmutableAttribute">[Immutable]</see>; held in memory
+    /// only, never stored. Delivery in the publishing process hands it on instead of parsing <see cref="Payload"/> again
+    /// (values crossing grains are shared, not copied, in this runtime); a message read back from storage has none.
+    /// </summary>
+    public object? Item { get; init; }
+}
 
 /// <summary>An outbox row claimed for delivery under a lease.</summary>
 public sealed record OutboxRecord(long Sequence, OutboxMessage Message, int Attempts);

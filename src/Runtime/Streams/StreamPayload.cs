@@ -9,6 +9,7 @@ internal static class StreamPayload
 {
     private static readonly ConcurrentDictionary<string, Type?> s_types = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<Type, string> s_names = new();
+    private static readonly ConcurrentDictionary<Type, bool> s_immutable = new();
 
     public static OutboxMessage CreateMessage<T>(StreamId stream, T item, Guid eventId, DateTimeOffset createdAt, JsonSerializerOptions json)
         where T : notnull
@@ -20,7 +21,10 @@ internal static class StreamPayload
             stream.Key,
             TypeName(type),
             JsonSerializer.SerializeToUtf8Bytes(item, type, json),
-            createdAt);
+            createdAt)
+        {
+            Item = s_immutable.GetOrAdd(type, static t => t.IsDefined(typeof(ImmutableAttribute), inherit: false)) ? item : null,
+        };
     }
 
     // Assembly.GetName builds a new AssemblyName (code base, culture, key) each time: remember the answer per type.
@@ -28,6 +32,11 @@ internal static class StreamPayload
 
     public static object Read(OutboxMessage message, JsonSerializerOptions json)
     {
+        if (message.Item is { } item)
+        {
+            return item;
+        }
+
         var type = s_types.GetOrAdd(message.PayloadType, static name => Type.GetType(name, throwOnError: false))
             ?? throw new InvalidOperationException($"Stream payload type '{message.PayloadType}' is not known to this silo.");
         return JsonSerializer.Deserialize(message.Payload, type, json)

@@ -328,3 +328,33 @@ public interface IStaleOnceGrain : IGrainWithIntegerKey
 {
     Task<(IReadOnlyList<int> Received, int Attempts)> GetAsync(Guid eventId);
 }
+
+/// <summary>A stream item the runtime may share: delivery in the publishing process can hand on the object itself.</summary>
+[Immutable]
+public sealed record SharedNote(long Key, string Text);
+
+/// <summary>The same shape without [Immutable]: every delivery gets its own copy, read from the stored payload.</summary>
+public sealed record CopiedNote(long Key, string Text);
+
+/// <summary>The implicit subscriber of "notes" streams: keeps every item it was handed, as the object it got.</summary>
+[ImplicitStreamSubscription(Namespace)]
+public sealed class NoteReaderGrain : Grain, INoteReaderGrain, IAsyncObserver<SharedNote>, IAsyncObserver<CopiedNote>
+{
+    public const string Namespace = "notes";
+
+    public static readonly ConcurrentDictionary<long, ConcurrentQueue<object>> Received = new();
+
+    public Task OnNextAsync(SharedNote item, StreamSequenceToken? token = null) => Keep(item.Key, item);
+
+    public Task OnNextAsync(CopiedNote item, StreamSequenceToken? token = null) => Keep(item.Key, item);
+
+    private static Task Keep(long key, object item)
+    {
+        Received.GetOrAdd(key, _ => new ConcurrentQueue<object>()).Enqueue(item);
+        return Task.CompletedTask;
+    }
+}
+
+public interface INoteReaderGrain : IGrainWithIntegerKey
+{
+}
