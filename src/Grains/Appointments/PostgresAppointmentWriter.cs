@@ -57,10 +57,15 @@ public sealed class PostgresAppointmentWriter : IPostgresAttachmentWriter
 
         command.Parameters.Add(Long("expected", change.ExpectedVersion));
         batch.BatchCommands.Add(command);
-        if (change is { ExpectedVersion: 0, Delete: false, Row.ClientId: > 0 })
-        {
-            batch.BatchCommands.Add(NoteOnClient(change.Row));
-        }
+    }
+
+    /// <summary>A new appointment's note on its client: a row other calendars' bookings of that client update too.</summary>
+    public IEnumerable<SharedRowCommand> SharedRowCommands(IStateWriteAttachment attachment)
+    {
+        var change = (AppointmentRowChange)attachment;
+        return change is { ExpectedVersion: 0, Delete: false, Row.ClientId: > 0 }
+            ? [new SharedRowCommand("clients", change.Row.ClientId, NoteOnClient(change.Row))]
+            : [];
     }
 
     /// <summary>

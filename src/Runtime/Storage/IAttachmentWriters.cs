@@ -9,7 +9,18 @@ public interface IPostgresAttachmentWriter
 
     /// <summary>Adds the commands that write the attachment; they run in the state write's transaction after the state update.</summary>
     void AddCommands(IStateWriteAttachment attachment, NpgsqlBatch batch);
+
+    /// <summary>
+    /// Commands that update rows other grains' writes may update too (a client's note, say). They run after the own
+    /// commands of every write in the transaction, ordered by <see cref="SharedRowCommand.Table"/> and
+    /// <see cref="SharedRowCommand.Row"/> across the whole group commit, so two transactions lock such rows in one
+    /// order and never wait on each other in a cycle.
+    /// </summary>
+    IEnumerable<SharedRowCommand> SharedRowCommands(IStateWriteAttachment attachment) => [];
 }
+
+/// <summary>A command that locks one row another write may also lock (see <see cref="IPostgresAttachmentWriter.SharedRowCommands"/>).</summary>
+public readonly record struct SharedRowCommand(string Table, long Row, NpgsqlBatchCommand Command);
 
 /// <summary>Applies one kind of <see cref="IStateWriteAttachment"/> in the memory provider, under its write lock.</summary>
 public interface IMemoryAttachmentWriter

@@ -1,4 +1,5 @@
 using System.Text;
+using Npgsql;
 using Scheduling.Runtime.Storage;
 
 namespace Scheduling.Runtime.Tests.Storage;
@@ -80,6 +81,66 @@ public sealed class PostgresGroupCommitTests(PostgresStorageFixture fixture) : I
         Assert.Equal(99 + 1, await fixture.ScalarAsync<long>("SELECT count(*) FROM outbox"));
         Assert.Equal(1, (await storage.ReadAsync(Key(13), CancellationToken.None))!.Version);
         Assert.Equal(1, (await storage.ReadAsync(Key(100), CancellationToken.None))!.Version);
+    }
+
+    [Fact]
+    public async Task WritesThatUpdateTheSameSharedRowsInOppositeOrdersTakeTheirLocksInOneOrder()
+    {
+        await fixture.ExecuteAsync("DROP TABLE IF EXISTS shared_rows; CREATE TABLE shared_rows (id bigint PRIMARY KEY, n int NOT NULL); INSERT INTO shared_rows VALUES (1, 0), (2, 0)");
+        await using var storage = fixture.CreateGrainStorage(new SharedRowsWriter());
+        await storage.WriteAsync(Write(1, 0, 1), CancellationToken.None);
+        await storage.WriteAsync(Write(2, 0, 2), CancellationToken.None);
+
+        // Another session holds row 2. Write B (rows 2 then 1) queues behind it, then write A (rows 1 then 2) starts.
+        // Taken as given, B would wait on row 2 holding nothing and A would take row 1 and wait on row 2 behind B:
+        // once row 2 is free, B takes it and waits on row 1 held by A, a cycle that only PostgreSQL's deadlock
+        // check (set to 30 s here) would break. In one order, each takes row 1 first and the other simply waits.
+        await using var holder = await fixture.DataSource.OpenConnectionAsync();
+        await using var hold = await holder.BeginTransactionAsync();
+        await using (var lockRow = new NpgsqlCommand("SELECT n FROM shared_rows WHERE id = 2 FOR UPDATE", holder, hold))
+        {
+            await lockRow.ExecuteScalarAsync();
+        }
+
+        var b = storage.WriteAsync(Write(2, 1, 20) with { Attachments = [new TouchRows([2, 1])] }, CancellationToken.None);
+        await WaitForLockWaitersAsync(1);
+        var a = storage.WriteAsync(Write(1, 1, 10) with { Attachments = [new TouchRows([1, 2])] }, CancellationToken.None);
+        await WaitForLockWaitersAsync(2);
+        await hold.CommitAsync();
+
+        var versions = await Task.WhenAll(a, b).WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.Equal([2L, 2L], versions);
+        Assert.Equal(4L, await fixture.ScalarAsync<long>("SELECT sum(n) FROM shared_rows"));
+    }
+
+    private async Task WaitForLockWaitersAsync(int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await fixture.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()") < count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{count} sessions never waited on a lock");
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>Adds one to each of its rows of shared_rows, in the order given.</summary>
+    private sealed record TouchRows(long[] Rows) : IStateWriteAttachment;
+
+    private sealed class SharedRowsWriter : IPostgresAttachmentWriter
+    {
+        public Type AttachmentType => typeof(TouchRows);
+
+        // The deadlock check would break a cycle after 30 s instead of 1 s: the test's limit is well below that.
+        public void AddCommands(IStateWriteAttachment attachment, NpgsqlBatch batch) =>
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL deadlock_timeout = '30s'"));
+
+        public IEnumerable<SharedRowCommand> SharedRowCommands(IStateWriteAttachment attachment) =>
+            ((TouchRows)attachment).Rows.Select(row =>
+            {
+                var command = new NpgsqlBatchCommand("UPDATE shared_rows SET n = n + 1 WHERE id = $1");
+                command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = row });
+                return new SharedRowCommand("shared_rows", row, command);
+            });
     }
 
     private static GrainStateKey Key(int i) => new(GrainId.Create("groupcommit", i), "state");

@@ -145,11 +145,13 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth, IAsync
             await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None).ConfigureAwait(false);
             await using var batch = new NpgsqlBatch(connection, transaction);
             var stateCommands = new NpgsqlBatchCommand[group.Count];
+            var shared = new List<SharedRowCommand>();
             for (var i = 0; i < group.Count; i++)
             {
-                stateCommands[i] = AddWriteCommands(batch, group[i].Request.Write, group[i].Request.Writers);
+                stateCommands[i] = AddWriteCommands(batch, group[i].Request.Write, group[i].Request.Writers, shared);
             }
 
+            AddSharedRowCommands(batch, shared);
             AddNotifyCommands(batch, group.Select(c => c.Request.Write));
 
             await batch.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
@@ -189,7 +191,8 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth, IAsync
     }
 
     // The commands of one write; returns its state statement, whose RecordsAffected tells whether the version held.
-    private static NpgsqlBatchCommand AddWriteCommands(NpgsqlBatch batch, GrainStateWrite write, IPostgresAttachmentWriter[] writers)
+    // Commands on rows other writes share are collected in `shared`, for AddSharedRowCommands.
+    private static NpgsqlBatchCommand AddWriteCommands(NpgsqlBatch batch, GrainStateWrite write, IPostgresAttachmentWriter[] writers, List<SharedRowCommand> shared)
     {
         var newVersion = checked(write.ExpectedVersion + 1);
         var stateCommand = CreateStateCommand(write, newVersion);
@@ -202,9 +205,20 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth, IAsync
         for (var i = 0; i < writers.Length; i++)
         {
             writers[i].AddCommands(write.Attachments[i], batch);
+            shared.AddRange(writers[i].SharedRowCommands(write.Attachments[i]));
         }
 
         return stateCommand;
+    }
+
+    // After every write's own commands, in (table, row) order: concurrent transactions take these locks in one order.
+    private static void AddSharedRowCommands(NpgsqlBatch batch, List<SharedRowCommand> shared)
+    {
+        shared.Sort(static (a, b) => string.CompareOrdinal(a.Table, b.Table) is var byTable and not 0 ? byTable : a.Row.CompareTo(b.Row));
+        foreach (var command in shared)
+        {
+            batch.BatchCommands.Add(command.Command);
+        }
     }
 
     // One statement for the whole transaction: a change notification per state written, and one for the outbox when any
@@ -240,7 +254,9 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth, IAsync
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var batch = new NpgsqlBatch(connection, transaction);
-        var stateCommand = AddWriteCommands(batch, write, writers);
+        var shared = new List<SharedRowCommand>();
+        var stateCommand = AddWriteCommands(batch, write, writers, shared);
+        AddSharedRowCommands(batch, shared);
         AddNotifyCommands(batch, [write]);
 
         try
