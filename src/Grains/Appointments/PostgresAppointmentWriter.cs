@@ -8,107 +8,171 @@ using Scheduling.Runtime.Storage;
 namespace Scheduling.Grains.Appointments;
 
 /// <summary>
-/// Writes <see cref="AppointmentRowChange"/>s into the appointments table (migration 1100) inside the calendar's
-/// state-write transaction. Updates and deletes are conditional on the row's version and fail the transaction
-/// (SQLSTATE SC409) when they match nothing; the exclusion constraint refuses an overlap (23P01).
+/// Writes <see cref="AppointmentRowChange"/>s into the appointments table (migration 1100) inside the calendars' state
+/// write transaction: one multi-row statement per kind of change for all the transaction's rows. Updates and deletes
+/// are conditional on each row's version and fail the transaction (SQLSTATE SC409, naming the row) when one matches
+/// nothing; the exclusion constraint refuses an overlap (23P01).
 /// </summary>
 public sealed class PostgresAppointmentWriter : IPostgresAttachmentWriter
 {
     private const string Columns =
         "id, company_id, employee_id, location_id, service_id, client_id, start_at, end_at, block_end, status, session_key, timezone_id, version, data, created_at, updated_at";
 
-    private const string Values = "@id, @company, @employee, @location, @service, @client, @start, @end, @block_end, @status, @session, @zone, @version, @data, @created, @updated";
+    // The rows as arrays (one element per row) in the order of Columns, named by the same columns; with the version
+    // each update expects as a last column.
+    private const string Rows =
+        """
+        unnest(@ids, @companies, @employees, @locations, @services, @clients, @starts, @ends, @block_ends, @statuses,
+               @sessions, @zones, @versions, @data, @created, @updated)
+            AS r(id, company_id, employee_id, location_id, service_id, client_id, start_at, end_at, block_end, status,
+                 session_key, timezone_id, version, data, created_at, updated_at)
+        """;
+
+    private const string RowsWithExpected =
+        """
+        unnest(@ids, @companies, @employees, @locations, @services, @clients, @starts, @ends, @block_ends, @statuses,
+               @sessions, @zones, @versions, @data, @created, @updated, @expected)
+            AS c(id, company_id, employee_id, location_id, service_id, client_id, start_at, end_at, block_end, status,
+                 session_key, timezone_id, version, data, created_at, updated_at, expected)
+        """;
 
     public Type AttachmentType => typeof(AppointmentRowChange);
 
-    public void AddCommands(IStateWriteAttachment attachment, NpgsqlBatch batch)
+    /// <summary>
+    /// Deletes, then updates, then inserts (time is freed before it is taken), each one statement. A row changed more
+    /// than once in the transaction takes its changes in order, one statement each.
+    /// </summary>
+    public void AddCommands(IReadOnlyList<IStateWriteAttachment> attachments, NpgsqlBatch batch)
     {
-        var change = (AppointmentRowChange)attachment;
+        var changes = attachments.Cast<AppointmentRowChange>().ToList();
+        if (changes.DistinctBy(c => c.Row.Id).Count() != changes.Count)
+        {
+            foreach (var change in changes)
+            {
+                AddCommand(batch, [change]);
+            }
+
+            return;
+        }
+
+        AddCommand(batch, [.. changes.Where(c => c.Delete)]);
+        AddCommand(batch, [.. changes.Where(c => !c.Delete && c.ExpectedVersion > 0)]);
+        AddCommand(batch, [.. changes.Where(c => !c.Delete && c.ExpectedVersion == 0)]);
+    }
+
+    // One statement for changes of one kind (all deletes, all updates or all inserts).
+    private static void AddCommand(NpgsqlBatch batch, List<AppointmentRowChange> changes)
+    {
+        if (changes.Count == 0)
+        {
+            return;
+        }
+
         NpgsqlBatchCommand command;
-        if (change.Delete)
+        if (changes[0].Delete)
         {
             command = new NpgsqlBatchCommand("""
-                WITH deleted AS (DELETE FROM appointments WHERE id = @id AND version = @expected RETURNING id)
-                SELECT appointment_row_written((SELECT count(*) FROM deleted), @id, @expected)
+                WITH c AS (SELECT * FROM unnest(@ids, @expected) AS c(id, expected)),
+                deleted AS (DELETE FROM appointments AS a USING c WHERE a.id = c.id AND a.version = c.expected RETURNING a.id)
+                SELECT appointment_row_written(0, c.id, c.expected) FROM c WHERE NOT EXISTS (SELECT FROM deleted d WHERE d.id = c.id)
                 """);
-            command.Parameters.Add(Long("id", change.Row.Id));
+            command.Parameters.AddWithValue("ids", changes.Select(c => c.Row.Id).ToArray());
         }
-        else if (change.ExpectedVersion == 0)
+        else if (changes[0].ExpectedVersion == 0)
         {
-            command = new NpgsqlBatchCommand($"INSERT INTO appointments ({Columns}) VALUES ({Values})");
-            AddRow(command.Parameters, change.Row);
+            command = new NpgsqlBatchCommand($"INSERT INTO appointments ({Columns}) SELECT {Columns} FROM {Rows}");
+            AddRows(command.Parameters, changes);
         }
         else
         {
-            // The row may move to another employee (a reschedule across calendars): one UPDATE frees the old time and
+            // A row may move to another employee (a reschedule across calendars): one UPDATE frees the old time and
             // takes the new in the same statement, under the same exclusion constraint.
-            command = new NpgsqlBatchCommand("""
-                WITH updated AS (
-                    UPDATE appointments SET
-                        company_id = @company, employee_id = @employee, location_id = @location, service_id = @service,
-                        client_id = @client, start_at = @start, end_at = @end, block_end = @block_end, status = @status,
-                        session_key = @session, timezone_id = @zone, version = @version, data = @data, updated_at = @updated
-                    WHERE id = @id AND version = @expected
-                    RETURNING id)
-                SELECT appointment_row_written((SELECT count(*) FROM updated), @id, @expected)
+            command = new NpgsqlBatchCommand($"""
+                WITH c AS (SELECT * FROM {RowsWithExpected}),
+                updated AS (
+                    UPDATE appointments AS a SET
+                        company_id = c.company_id, employee_id = c.employee_id, location_id = c.location_id,
+                        service_id = c.service_id, client_id = c.client_id, start_at = c.start_at, end_at = c.end_at,
+                        block_end = c.block_end, status = c.status, session_key = c.session_key, timezone_id = c.timezone_id,
+                        version = c.version, data = c.data, updated_at = c.updated_at
+                    FROM c WHERE a.id = c.id AND a.version = c.expected
+                    RETURNING a.id)
+                SELECT appointment_row_written(0, c.id, c.expected) FROM c WHERE NOT EXISTS (SELECT FROM updated u WHERE u.id = c.id)
                 """);
-            AddRow(command.Parameters, change.Row);
+            AddRows(command.Parameters, changes);
         }
 
-        command.Parameters.Add(Long("expected", change.ExpectedVersion));
+        if (changes[0].ExpectedVersion > 0)
+        {
+            command.Parameters.AddWithValue("expected", changes.Select(c => c.ExpectedVersion).ToArray());
+        }
+
         batch.BatchCommands.Add(command);
     }
 
-    /// <summary>A new appointment's note on its client: a row other calendars' bookings of that client update too.</summary>
-    public IEnumerable<SharedRowCommand> SharedRowCommands(IStateWriteAttachment attachment)
-    {
-        var change = (AppointmentRowChange)attachment;
-        return change is { ExpectedVersion: 0, Delete: false, Row.ClientId: > 0 }
-            ? [new SharedRowCommand("clients", change.Row.ClientId, NoteOnClient(change.Row))]
-            : [];
-    }
-
     /// <summary>
-    /// A new appointment of a client: its provider and start become the client's <c>employee_id</c> and
-    /// <c>last_app_date</c> when it starts after the latest one noted (stored as fixed-format UTC text, so text order
-    /// is time order). In the booking's transaction: the note never names an appointment that did not commit.
+    /// The transaction's new appointments noted on their clients: each client's provider and start become its
+    /// <c>employee_id</c> and <c>last_app_date</c> when the appointment starts after the latest one noted (stored as
+    /// fixed-format UTC text, so text order is time order). One update for all clients; a client booked more than once
+    /// gets the latest start (the first of equal ones), as notes made one by one would leave it. In the bookings'
+    /// transaction, so a note never names an appointment that did not commit; client rows are shared with other
+    /// calendars' bookings, so the runtime locks them in id order first.
     /// </summary>
-    private static NpgsqlBatchCommand NoteOnClient(Appointment row)
+    public SharedRowUpdate? SharedRowUpdate(IReadOnlyList<IStateWriteAttachment> attachments)
     {
+        var notes = new Dictionary<long, Appointment>();
+        foreach (AppointmentRowChange change in attachments)
+        {
+            if (change is { ExpectedVersion: 0, Delete: false, Row.ClientId: > 0 }
+                && (!notes.TryGetValue(change.Row.ClientId, out var noted) || noted.Start < change.Row.Start))
+            {
+                notes[change.Row.ClientId] = change.Row;
+            }
+        }
+
+        if (notes.Count == 0)
+        {
+            return null;
+        }
+
+        var rows = notes.Values.ToList();
         var command = new NpgsqlBatchCommand("""
-            UPDATE clients SET fields = fields || jsonb_build_object('employee_id', @employee, 'last_app_date', @last), updated_at = @at
-            WHERE id = @client AND company_id = @company AND (last_app_date IS NULL OR last_app_date < @last)
+            UPDATE clients AS c
+            SET fields = c.fields || jsonb_build_object('employee_id', n.employee_id, 'last_app_date', n.last_app_date), updated_at = n.at
+            FROM unnest(@clients, @companies, @employees, @lasts, @ats) AS n(id, company_id, employee_id, last_app_date, at)
+            WHERE c.id = n.id AND c.company_id = n.company_id AND (c.last_app_date IS NULL OR c.last_app_date < n.last_app_date)
             """);
-        command.Parameters.Add(Long("employee", row.EmployeeId));
-        command.Parameters.Add(new NpgsqlParameter<string>("last", ClientSchemas.FormatTimestamp(row.Start)));
-        command.Parameters.Add(Instant("at", row.CreatedAt));
-        command.Parameters.Add(Long("client", row.ClientId));
-        command.Parameters.Add(Long("company", row.CompanyId));
-        return command;
+        command.Parameters.AddWithValue("clients", rows.Select(r => r.ClientId).ToArray());
+        command.Parameters.AddWithValue("companies", rows.Select(r => r.CompanyId).ToArray());
+        command.Parameters.AddWithValue("employees", rows.Select(r => r.EmployeeId).ToArray());
+        command.Parameters.AddWithValue("lasts", rows.Select(r => ClientSchemas.FormatTimestamp(r.Start)).ToArray());
+        command.Parameters.AddWithValue("ats", rows.Select(r => r.CreatedAt.ToUniversalTime()).ToArray());
+        return new SharedRowUpdate("clients", notes.Keys, command);
     }
 
-    private static void AddRow(NpgsqlParameterCollection parameters, Appointment row)
+    private static void AddRows(NpgsqlParameterCollection parameters, List<AppointmentRowChange> changes)
     {
-        parameters.Add(Long("id", row.Id));
-        parameters.Add(Long("company", row.CompanyId));
-        parameters.Add(Long("employee", row.EmployeeId));
-        parameters.Add(Long("location", row.LocationId));
-        parameters.Add(Long("service", row.ServiceId));
-        parameters.Add(Long("client", row.ClientId));
-        parameters.Add(Instant("start", row.Start));
-        parameters.Add(Instant("end", row.End));
-        parameters.Add(Instant("block_end", row.BlockEnd));
-        parameters.Add(new NpgsqlParameter<int>("status", row.Status));
-        parameters.Add(new NpgsqlParameter<string>("session", row.SessionKey));
-        parameters.Add(new NpgsqlParameter<int>("zone", row.TimeZoneId));
-        parameters.Add(Long("version", row.Version));
-        parameters.Add(new NpgsqlParameter<string>("data", JsonSerializer.Serialize(row.Values)) { NpgsqlDbType = NpgsqlDbType.Jsonb });
-        parameters.Add(Instant("created", row.CreatedAt));
-        parameters.Add(Instant("updated", row.UpdatedAt));
+        var rows = changes.Select(c => c.Row).ToList();
+        parameters.AddWithValue("ids", rows.Select(r => r.Id).ToArray());
+        parameters.AddWithValue("companies", rows.Select(r => r.CompanyId).ToArray());
+        parameters.AddWithValue("employees", rows.Select(r => r.EmployeeId).ToArray());
+        parameters.AddWithValue("locations", rows.Select(r => r.LocationId).ToArray());
+        parameters.AddWithValue("services", rows.Select(r => r.ServiceId).ToArray());
+        parameters.AddWithValue("clients", rows.Select(r => r.ClientId).ToArray());
+
+        // timestamptz takes UTC offsets only.
+        parameters.AddWithValue("starts", rows.Select(r => r.Start.ToUniversalTime()).ToArray());
+        parameters.AddWithValue("ends", rows.Select(r => r.End.ToUniversalTime()).ToArray());
+        parameters.AddWithValue("block_ends", rows.Select(r => r.BlockEnd.ToUniversalTime()).ToArray());
+        parameters.AddWithValue("statuses", rows.Select(r => r.Status).ToArray());
+        parameters.AddWithValue("sessions", rows.Select(r => r.SessionKey).ToArray());
+        parameters.AddWithValue("zones", rows.Select(r => r.TimeZoneId).ToArray());
+        parameters.AddWithValue("versions", rows.Select(r => r.Version).ToArray());
+        parameters.Add(new NpgsqlParameter("data", NpgsqlDbType.Array | NpgsqlDbType.Jsonb)
+        {
+            Value = rows.Select(r => JsonSerializer.Serialize(r.Values)).ToArray(),
+        });
+        parameters.AddWithValue("created", rows.Select(r => r.CreatedAt.ToUniversalTime()).ToArray());
+        parameters.AddWithValue("updated", rows.Select(r => r.UpdatedAt.ToUniversalTime()).ToArray());
     }
-
-    private static NpgsqlParameter<long> Long(string name, long value) => new(name, value);
-
-    // timestamptz takes UTC offsets only.
-    private static NpgsqlParameter<DateTimeOffset> Instant(string name, DateTimeOffset value) => new(name, value.ToUniversalTime());
 }

@@ -2,25 +2,37 @@ using Npgsql;
 
 namespace Scheduling.Runtime.Storage;
 
-/// <summary>Writes one kind of <see cref="IStateWriteAttachment"/> inside the PostgreSQL transaction of a state write.</summary>
+/// <summary>
+/// Writes one kind of <see cref="IStateWriteAttachment"/> inside the PostgreSQL transaction of state writes. A group
+/// commit hands a writer every attachment of its kind from all the group's writes at once, so it can write them with
+/// one multi-row statement per kind of change (<c>unnest</c> of array parameters) instead of one statement each: a
+/// statement's fixed cost (executor start-up, opening the table and its indexes, one protocol exchange) then falls
+/// once per group instead of once per row.
+/// </summary>
 public interface IPostgresAttachmentWriter
 {
     Type AttachmentType { get; }
 
-    /// <summary>Adds the commands that write the attachment; they run in the state write's transaction after the state update.</summary>
-    void AddCommands(IStateWriteAttachment attachment, NpgsqlBatch batch);
+    /// <summary>
+    /// Adds the commands that write <paramref name="attachments"/> (one write's, or a whole group's, in write order).
+    /// They run in the transaction after the state statements and the outbox rows. Any failure fails the transaction:
+    /// a group then replays its writes one by one, so an error reaches the write that caused it.
+    /// </summary>
+    void AddCommands(IReadOnlyList<IStateWriteAttachment> attachments, NpgsqlBatch batch);
 
     /// <summary>
-    /// Commands that update rows other grains' writes may update too (a client's note, say). They run after the own
-    /// commands of every write in the transaction, ordered by <see cref="SharedRowCommand.Table"/> and
-    /// <see cref="SharedRowCommand.Row"/> across the whole group commit, so two transactions lock such rows in one
-    /// order and never wait on each other in a cycle.
+    /// An update of rows other grains' writes may update too (a client's note, say), or null. It runs after the own
+    /// commands of every writer, and only once the runtime has locked its rows in id order, table by table in name
+    /// order, across the whole transaction: two transactions then never wait on each other's rows in a cycle.
     /// </summary>
-    IEnumerable<SharedRowCommand> SharedRowCommands(IStateWriteAttachment attachment) => [];
+    SharedRowUpdate? SharedRowUpdate(IReadOnlyList<IStateWriteAttachment> attachments) => null;
 }
 
-/// <summary>A command that locks one row another write may also lock (see <see cref="IPostgresAttachmentWriter.SharedRowCommands"/>).</summary>
-public readonly record struct SharedRowCommand(string Table, long Row, NpgsqlBatchCommand Command);
+/// <summary>
+/// A command that updates rows of <see cref="Table"/> (keyed by its bigint column <c>id</c>) that other writes may
+/// also update; <see cref="Ids"/> are the rows it may touch (see <see cref="IPostgresAttachmentWriter.SharedRowUpdate"/>).
+/// </summary>
+public sealed record SharedRowUpdate(string Table, IReadOnlyCollection<long> Ids, NpgsqlBatchCommand Command);
 
 /// <summary>Applies one kind of <see cref="IStateWriteAttachment"/> in the memory provider, under its write lock.</summary>
 public interface IMemoryAttachmentWriter

@@ -19,8 +19,11 @@ public abstract class AppointmentStoreTests
 
     protected abstract IAppointmentStore Store { get; }
 
-    /// <summary>Writes one row change as a state write would (alone in its transaction).</summary>
-    protected abstract Task WriteAsync(AppointmentRowChange change);
+    /// <summary>The clients the appointment writes note their bookings on.</summary>
+    protected abstract IClientStore Clients { get; }
+
+    /// <summary>Writes row changes as one state write (or a group commit of several) would: in one transaction.</summary>
+    protected abstract Task WriteAsync(params AppointmentRowChange[] changes);
 
     [Fact]
     public async Task ARowIsReadBackWholeAndOnlyByItsCompany()
@@ -68,6 +71,65 @@ public abstract class AppointmentStoreTests
         Assert.All(new[] { again, stale, staleDelete }, e => Assert.True(AppointmentWriteFailures.IsRowChanged(e), e.ToString()));
         Assert.Equal((2L, 2), ((await Store.GetAsync(company, row.Id, default))!.Version, (await Store.GetAsync(company, row.Id, default))!.Status));
     }
+
+    [Fact]
+    public async Task ManyChangesInOneTransactionApplyTogetherOrNotAtAll()
+    {
+        var (company, ann, bob) = (NewId(), NewId(), NewId());
+        var (a, b, c) = (Row(company, ann, Nine), Row(company, ann, Nine.AddHours(1)), Row(company, bob, Nine));
+        await WriteAsync(AppointmentRowChange.Insert(a), AppointmentRowChange.Insert(b), AppointmentRowChange.Insert(c));
+
+        // A moves, B goes, C is confirmed and D is new: what a group commit of several calendars' writes carries.
+        var d = Row(company, bob, Nine.AddHours(3));
+        var movedA = a with { Start = Nine.AddHours(5), End = Nine.AddHours(6), BlockEnd = Nine.AddHours(6), Version = 2 };
+        await WriteAsync(
+            AppointmentRowChange.Update(movedA, 1),
+            AppointmentRowChange.Remove(b),
+            AppointmentRowChange.Update(c with { Version = 2, Status = AppointmentStatus.Confirmed }, 1),
+            AppointmentRowChange.Insert(d));
+
+        // A stale change takes the rest of its transaction with it, and the refusal names the row.
+        var e = Row(company, bob, Nine.AddHours(7));
+        var stale = await Assert.ThrowsAnyAsync<Exception>(() => WriteAsync(
+            AppointmentRowChange.Insert(e),
+            AppointmentRowChange.Update(c with { Version = 3 }, 1)));
+
+        Assert.True(AppointmentWriteFailures.IsRowChanged(stale), stale.ToString());
+        Assert.Contains(c.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), stale.Message, StringComparison.Ordinal);
+        Assert.Null(await Store.GetAsync(company, e.Id, default));
+        Assert.Null(await Store.GetAsync(company, b.Id, default));
+        Assert.Equal((Nine.AddHours(5), 2L), ((await Store.GetAsync(company, a.Id, default))!.Start, (await Store.GetAsync(company, a.Id, default))!.Version));
+        Assert.Equal((AppointmentStatus.Confirmed, 2L), ((await Store.GetAsync(company, c.Id, default))!.Status, (await Store.GetAsync(company, c.Id, default))!.Version));
+        Assert.Equal([c.Id, d.Id], (await Store.OccupyingAsync(bob, Nine.AddDays(-1), DateTimeOffset.MaxValue, default)).Select(r => r.Id));
+    }
+
+    [Fact]
+    public async Task NewAppointmentsNoteTheirClientsLatestStartAndProviderAsIfNotedOneByOne()
+    {
+        var (company, ann, bob) = (NewId(), NewId(), NewId());
+        var client = await Clients.CreateAsync(company, Fields(new { email = "noted@example.test", name = "Noted" }), default);
+        var other = await Clients.CreateAsync(company, Fields(new { email = "other@example.test", name = "Other" }), default);
+
+        // Three bookings of one client and one of another in one transaction: the latest start wins (bob's, at 12:00),
+        // whatever the order; a cancellation (an update) notes nothing.
+        var late = Row(company, bob, Nine.AddHours(3), client: client.Id);
+        await WriteAsync(
+            AppointmentRowChange.Insert(Row(company, ann, Nine, client: client.Id)),
+            AppointmentRowChange.Insert(late),
+            AppointmentRowChange.Insert(Row(company, ann, Nine.AddHours(1), client: client.Id)),
+            AppointmentRowChange.Insert(Row(company, ann, Nine.AddHours(2), client: other.Id)));
+        await WriteAsync(AppointmentRowChange.Update(late with { Version = 2, Status = AppointmentStatus.Canceled }, 1));
+
+        // An earlier booking made later leaves the note alone.
+        await WriteAsync(AppointmentRowChange.Insert(Row(company, ann, Nine.AddHours(-5), client: client.Id)));
+
+        var noted = (await Clients.GetAsync(company, client.Id, default))!.Fields;
+        Assert.Equal((bob, "2031-03-03T20:00:00Z"), (noted["employee_id"].GetInt64(), noted["last_app_date"].GetString()));
+        Assert.Equal(ann, (await Clients.GetAsync(company, other.Id, default))!.Fields["employee_id"].GetInt64());
+    }
+
+    private static ImmutableDictionary<string, JsonElement> Fields(object values) =>
+        JsonSerializer.SerializeToElement(values).EnumerateObject().ToImmutableDictionary(p => p.Name, p => p.Value.Clone());
 
     [Fact]
     public async Task AMoveToAnotherEmployeeTakesTheNewTimeAndFreesTheOldInOneWrite()
@@ -245,15 +307,28 @@ public abstract class AppointmentStoreTests
 
 public sealed class MemoryAppointmentStoreTests : AppointmentStoreTests
 {
-    private readonly MemoryAppointmentTable _table = new(new MemoryClientStore(new Runtime.Storage.Memory.MemoryIdGenerator(), TimeProvider.System));
+    private readonly MemoryClientStore _clients = new(new Runtime.Storage.Memory.MemoryIdGenerator(), TimeProvider.System);
+    private readonly MemoryAppointmentTable _table;
+
+    public MemoryAppointmentStoreTests() => _table = new MemoryAppointmentTable(_clients);
 
     protected override IAppointmentStore Store => _table;
 
-    // As the memory store applies attachments: every check first, then the change.
-    protected override Task WriteAsync(AppointmentRowChange change)
+    protected override IClientStore Clients => _clients;
+
+    // As the memory store applies attachments: every check first, then the changes.
+    protected override Task WriteAsync(params AppointmentRowChange[] changes)
     {
-        _table.Validate(change);
-        _table.Apply(change);
+        foreach (var change in changes)
+        {
+            _table.Validate(change);
+        }
+
+        foreach (var change in changes)
+        {
+            _table.Apply(change);
+        }
+
         return Task.CompletedTask;
     }
 }
@@ -262,12 +337,20 @@ public sealed class PostgresAppointmentStoreTests(PostgresClientsDatabase databa
 {
     protected override IAppointmentStore Store => new PostgresAppointmentStore(database.DataSource);
 
-    protected override async Task WriteAsync(AppointmentRowChange change)
+    protected override IClientStore Clients => new PostgresClientStore(database.DataSource, database.Ids, TimeProvider.System);
+
+    protected override async Task WriteAsync(params AppointmentRowChange[] changes)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using var batch = new NpgsqlBatch(connection, transaction);
-        new PostgresAppointmentWriter().AddCommands(change, batch);
+        var writer = new PostgresAppointmentWriter();
+        writer.AddCommands(changes, batch);
+        if (writer.SharedRowUpdate(changes) is { } notes)
+        {
+            batch.BatchCommands.Add(notes.Command);
+        }
+
         await batch.ExecuteNonQueryAsync();
         await transaction.CommitAsync();
     }

@@ -189,12 +189,12 @@ public sealed class PostgresGrainStorageTests(PostgresStorageFixture fixture) : 
     {
         public Type AttachmentType => typeof(NoteAttachment);
 
-        public void AddCommands(IStateWriteAttachment attachment, NpgsqlBatch batch)
+        public void AddCommands(IReadOnlyList<IStateWriteAttachment> attachments, NpgsqlBatch batch)
         {
-            var note = (NoteAttachment)attachment;
-            var command = new NpgsqlBatchCommand("INSERT INTO test_notes (id, text) VALUES (@id, @text)");
-            command.Parameters.AddWithValue("id", note.Id);
-            command.Parameters.AddWithValue("text", note.Text);
+            var notes = attachments.Cast<NoteAttachment>().ToList();
+            var command = new NpgsqlBatchCommand("INSERT INTO test_notes (id, text) SELECT * FROM unnest(@ids, @texts)");
+            command.Parameters.AddWithValue("ids", notes.Select(n => n.Id).ToArray());
+            command.Parameters.AddWithValue("texts", notes.Select(n => n.Text).ToArray());
             batch.BatchCommands.Add(command);
         }
     }

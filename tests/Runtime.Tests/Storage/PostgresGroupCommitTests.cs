@@ -86,7 +86,19 @@ public sealed class PostgresGroupCommitTests(PostgresStorageFixture fixture) : I
     [Fact]
     public async Task WritesThatUpdateTheSameSharedRowsInOppositeOrdersTakeTheirLocksInOneOrder()
     {
-        await fixture.ExecuteAsync("DROP TABLE IF EXISTS shared_rows; CREATE TABLE shared_rows (id bigint PRIMARY KEY, n int NOT NULL); INSERT INTO shared_rows VALUES (1, 0), (2, 0)");
+        await fixture.ExecuteAsync("""
+            DROP TABLE IF EXISTS shared_rows;
+            CREATE TABLE shared_rows (id bigint PRIMARY KEY, n int NOT NULL);
+            INSERT INTO shared_rows VALUES (1, 0), (2, 0);
+            CREATE OR REPLACE FUNCTION touch_shared_rows(ids bigint[]) RETURNS void LANGUAGE plpgsql AS $$
+            DECLARE row_id bigint;
+            BEGIN
+                FOREACH row_id IN ARRAY ids LOOP
+                    UPDATE shared_rows SET n = n + 1 WHERE id = row_id;
+                END LOOP;
+            END
+            $$;
+            """);
         await using var storage = fixture.CreateGrainStorage(new SharedRowsWriter());
         await storage.WriteAsync(Write(1, 0, 1), CancellationToken.None);
         await storage.WriteAsync(Write(2, 0, 2), CancellationToken.None);
@@ -131,16 +143,17 @@ public sealed class PostgresGroupCommitTests(PostgresStorageFixture fixture) : I
         public Type AttachmentType => typeof(TouchRows);
 
         // The deadlock check would break a cycle after 30 s instead of 1 s: the test's limit is well below that.
-        public void AddCommands(IStateWriteAttachment attachment, NpgsqlBatch batch) =>
+        public void AddCommands(IReadOnlyList<IStateWriteAttachment> attachments, NpgsqlBatch batch) =>
             batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL deadlock_timeout = '30s'"));
 
-        public IEnumerable<SharedRowCommand> SharedRowCommands(IStateWriteAttachment attachment) =>
-            ((TouchRows)attachment).Rows.Select(row =>
-            {
-                var command = new NpgsqlBatchCommand("UPDATE shared_rows SET n = n + 1 WHERE id = $1");
-                command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = row });
-                return new SharedRowCommand("shared_rows", row, command);
-            });
+        // Updates its rows one at a time in the order given, so only the runtime's locks keep the order.
+        public SharedRowUpdate? SharedRowUpdate(IReadOnlyList<IStateWriteAttachment> attachments)
+        {
+            var rows = attachments.Cast<TouchRows>().SelectMany(t => t.Rows).ToArray();
+            var command = new NpgsqlBatchCommand("SELECT touch_shared_rows($1)");
+            command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = rows });
+            return new SharedRowUpdate("shared_rows", rows, command);
+        }
     }
 
     private static GrainStateKey Key(int i) => new(GrainId.Create("groupcommit", i), "state");

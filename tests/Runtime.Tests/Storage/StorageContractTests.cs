@@ -462,6 +462,30 @@ public abstract class StorageContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SeveralChangesOfOneReminderInAWriteLeaveTheLastOne()
+    {
+        var key = NewKey();
+        var grain = key.GrainId;
+        await Reminders.UpsertAsync(grain, "back", T0, TimeSpan.Zero, default);
+
+        // Registered then removed, removed then registered again, moved twice: as if applied one after another.
+        await Grains.WriteAsync(
+            Write(key, 0, """{"n":1}""") with
+            {
+                Attachments =
+                [
+                    new ReminderChange(grain, "gone", T0.AddHours(1)), new ReminderChange(grain, "back", null),
+                    new ReminderChange(grain, "twice", T0.AddHours(2)), new ReminderChange(grain, "gone", null),
+                    new ReminderChange(grain, "back", T0.AddHours(4)), new ReminderChange(grain, "twice", T0.AddHours(3)),
+                ],
+            },
+            default);
+
+        var entries = await Reminders.ReadAllAsync(grain, default);
+        Assert.Equal([("back", T0.AddHours(4)), ("twice", T0.AddHours(3))], entries.Select(e => (e.Name, e.DueAt)));
+    }
+
+    [Fact]
     public async Task ClaimDueTakesOnlyDueRemindersInDueOrderAndLeasesThem()
     {
         var grain = NewGrain();

@@ -8,7 +8,8 @@ namespace Scheduling.Runtime.Storage.Postgres;
 /// Grain state in table grain_state. A write is the conditional state statement, the turn's outbox rows,
 /// the domain rows of its attachments and the change notifications, committed together.
 /// Writes are group-committed: they queue while earlier groups are in flight, and a group of many grains'
-/// writes goes out as one batch in one transaction (two round trips for the lot). When any write of a group
+/// writes goes out as one batch in one transaction (two round trips for the lot), each kind of change one multi-row
+/// statement for the whole group (the state versions, the outbox rows, each attachment writer's rows). When any write of a group
 /// misses its version or fails, the group rolls back and each write is replayed alone, so a bad write fails
 /// by itself with its own error and the others commit. Reads are grouped the same way: the reads that queue while
 /// a lookup is in flight (activations the stream pump starts side by side) go out as one query.
@@ -144,18 +145,11 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth, IAsync
             await using var connection = await _dataSource.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None).ConfigureAwait(false);
             await using var batch = new NpgsqlBatch(connection, transaction);
-            var stateCommands = new NpgsqlBatchCommand[group.Count];
-            var shared = new List<SharedRowCommand>();
-            for (var i = 0; i < group.Count; i++)
-            {
-                stateCommands[i] = AddWriteCommands(batch, group[i].Request.Write, group[i].Request.Writers, shared);
-            }
-
-            AddSharedRowCommands(batch, shared);
+            var stateStatements = AddWriteCommands(batch, [.. group.Select(c => c.Request)]);
             AddNotifyCommands(batch, group.Select(c => c.Request.Write));
 
             await batch.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
-            if (stateCommands.Any(c => c.RecordsAffected != 1))
+            if (stateStatements.Any(s => s.Command.RecordsAffected != s.Writes))
             {
                 await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
                 return false;
@@ -190,34 +184,66 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth, IAsync
         return writers;
     }
 
-    // The commands of one write; returns its state statement, whose RecordsAffected tells whether the version held.
-    // Commands on rows other writes share are collected in `shared`, for AddSharedRowCommands.
-    private static NpgsqlBatchCommand AddWriteCommands(NpgsqlBatch batch, GrainStateWrite write, IPostgresAttachmentWriter[] writers, List<SharedRowCommand> shared)
+    // The commands of writes that commit together (one alone, or a group): the state statements, the outbox rows, the
+    // attachments kind by kind, then the updates of shared rows. Each kind of change is one multi-row statement for all
+    // the writes. Returns the state statements with the number of rows each must write: fewer means a version missed.
+    private static List<StateStatement> AddWriteCommands(NpgsqlBatch batch, IReadOnlyList<PendingWrite> writes)
     {
-        var newVersion = checked(write.ExpectedVersion + 1);
-        var stateCommand = CreateStateCommand(write, newVersion);
-        batch.BatchCommands.Add(stateCommand);
-        foreach (var message in write.Outbox)
+        // Every write statement finds its rows by key, and the generic plan does that whatever the arrays hold. Left to
+        // choose, PostgreSQL keeps planning the multi-row statements afresh for each execution (a custom plan looks
+        // cheaper to it once it has seen the array), which cost more than running them.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('plan_cache_mode', 'force_generic_plan', true)"));
+        var stateStatements = AddStateCommands(batch, [.. writes.Select(w => w.Write)]);
+        var outbox = writes.SelectMany(w => w.Write.Outbox).ToList();
+        if (outbox.Count > 0)
         {
-            batch.BatchCommands.Add(PostgresOutboxStore.CreateInsertCommand(message));
+            batch.BatchCommands.Add(PostgresOutboxStore.CreateInsertCommand(outbox));
         }
 
-        for (var i = 0; i < writers.Length; i++)
+        // Attachments by writer, writers in order of first use, each writer's attachments in write order.
+        var byWriter = new List<(IPostgresAttachmentWriter Writer, List<IStateWriteAttachment> Attachments)>();
+        foreach (var write in writes)
         {
-            writers[i].AddCommands(write.Attachments[i], batch);
-            shared.AddRange(writers[i].SharedRowCommands(write.Attachments[i]));
+            for (var i = 0; i < write.Writers.Length; i++)
+            {
+                var index = byWriter.FindIndex(w => w.Writer == write.Writers[i]);
+                if (index < 0)
+                {
+                    byWriter.Add((write.Writers[i], []));
+                    index = byWriter.Count - 1;
+                }
+
+                byWriter[index].Attachments.Add(write.Write.Attachments[i]);
+            }
         }
 
-        return stateCommand;
+        var shared = new List<SharedRowUpdate>();
+        foreach (var (writer, attachments) in byWriter)
+        {
+            writer.AddCommands(attachments, batch);
+            if (writer.SharedRowUpdate(attachments) is { } update)
+            {
+                shared.Add(update);
+            }
+        }
+
+        AddSharedRowUpdates(batch, shared);
+        return stateStatements;
     }
 
-    // After every write's own commands, in (table, row) order: concurrent transactions take these locks in one order.
-    private static void AddSharedRowCommands(NpgsqlBatch batch, List<SharedRowCommand> shared)
+    // Rows other transactions may update too: locked table by table (in name order), each table's rows in id order,
+    // before the updates run, so concurrent transactions take these locks in one order and never wait in a cycle.
+    private static void AddSharedRowUpdates(NpgsqlBatch batch, List<SharedRowUpdate> shared)
     {
-        shared.Sort(static (a, b) => string.CompareOrdinal(a.Table, b.Table) is var byTable and not 0 ? byTable : a.Row.CompareTo(b.Row));
-        foreach (var command in shared)
+        foreach (var table in shared.GroupBy(u => u.Table, StringComparer.Ordinal).OrderBy(t => t.Key, StringComparer.Ordinal))
         {
-            batch.BatchCommands.Add(command.Command);
+            var lockRows = new NpgsqlBatchCommand($"SELECT FROM {table.Key} WHERE id = ANY(@ids) ORDER BY id FOR UPDATE");
+            lockRows.Parameters.AddWithValue("ids", table.SelectMany(u => u.Ids).Distinct().ToArray());
+            batch.BatchCommands.Add(lockRows);
+            foreach (var update in table)
+            {
+                batch.BatchCommands.Add(update.Command);
+            }
         }
     }
 
@@ -254,9 +280,7 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth, IAsync
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var batch = new NpgsqlBatch(connection, transaction);
-        var shared = new List<SharedRowCommand>();
-        var stateCommand = AddWriteCommands(batch, write, writers, shared);
-        AddSharedRowCommands(batch, shared);
+        var stateCommand = AddWriteCommands(batch, [new PendingWrite(write, writers)])[0].Command;
         AddNotifyCommands(batch, [write]);
 
         try
@@ -297,39 +321,57 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth, IAsync
         }
     }
 
-    private static NpgsqlBatchCommand CreateStateCommand(GrainStateWrite write, long newVersion)
+    // One statement per kind of state write: a first write (insert), a write of a new payload, a version-only write.
+    private static List<StateStatement> AddStateCommands(NpgsqlBatch batch, IReadOnlyList<GrainStateWrite> writes)
     {
-        if (write.KeepPayload)
+        var statements = new List<StateStatement>(1);
+        foreach (var kind in writes.GroupBy(w => w.ExpectedVersion == 0 ? 0 : w.KeepPayload ? 1 : 2).OrderBy(k => k.Key))
         {
-            // Only the version moves: no payload to send, parse and store again.
-            var bump = new NpgsqlBatchCommand("""
-                UPDATE grain_state SET version = @version, updated_at = now()
-                WHERE grain_type = @type AND grain_key = @key AND state_name = @state AND version = @expected
-                """);
-            AddKey(bump.Parameters, write.Key);
-            bump.Parameters.AddWithValue("version", newVersion);
-            bump.Parameters.AddWithValue("expected", write.ExpectedVersion);
-            return bump;
+            var command = new NpgsqlBatchCommand(kind.Key switch
+            {
+                0 => """
+                     INSERT INTO grain_state (grain_type, grain_key, state_name, version, payload, updated_at)
+                     SELECT w.grain_type, w.grain_key, w.state_name, 1, w.payload, now()
+                     FROM unnest(@types, @keys, @states, @payloads) AS w(grain_type, grain_key, state_name, payload)
+                     ON CONFLICT (grain_type, grain_key, state_name) DO NOTHING
+                     """,
+
+                // Only the version moves: no payload to send, parse and store again.
+                1 => """
+                     UPDATE grain_state AS s SET version = w.expected + 1, updated_at = now()
+                     FROM unnest(@types, @keys, @states, @expected) AS w(grain_type, grain_key, state_name, expected)
+                     WHERE s.grain_type = w.grain_type AND s.grain_key = w.grain_key AND s.state_name = w.state_name
+                       AND s.version = w.expected
+                     """,
+                _ => """
+                     UPDATE grain_state AS s SET version = w.expected + 1, payload = w.payload, updated_at = now()
+                     FROM unnest(@types, @keys, @states, @expected, @payloads) AS w(grain_type, grain_key, state_name, expected, payload)
+                     WHERE s.grain_type = w.grain_type AND s.grain_key = w.grain_key AND s.state_name = w.state_name
+                       AND s.version = w.expected
+                     """,
+            });
+            var rows = kind.ToList();
+            command.Parameters.AddWithValue("types", rows.Select(w => w.Key.GrainId.Type).ToArray());
+            command.Parameters.AddWithValue("keys", rows.Select(w => w.Key.GrainId.Key).ToArray());
+            command.Parameters.AddWithValue("states", rows.Select(w => w.Key.StateName).ToArray());
+            if (kind.Key != 0)
+            {
+                command.Parameters.AddWithValue("expected", rows.Select(w => w.ExpectedVersion).ToArray());
+            }
+
+            if (kind.Key != 1)
+            {
+                command.Parameters.Add(new NpgsqlParameter("payloads", NpgsqlDbType.Array | NpgsqlDbType.Jsonb)
+                {
+                    Value = rows.Select(w => w.Payload).ToArray(),
+                });
+            }
+
+            batch.BatchCommands.Add(command);
+            statements.Add(new StateStatement(command, rows.Count));
         }
 
-        var command = new NpgsqlBatchCommand(write.ExpectedVersion == 0
-            ? """
-              INSERT INTO grain_state (grain_type, grain_key, state_name, version, payload, updated_at)
-              VALUES (@type, @key, @state, @version, @payload, now())
-              ON CONFLICT (grain_type, grain_key, state_name) DO NOTHING
-              """
-            : """
-              UPDATE grain_state SET version = @version, payload = @payload, updated_at = now()
-              WHERE grain_type = @type AND grain_key = @key AND state_name = @state AND version = @expected
-              """);
-        AddKey(command.Parameters, write.Key);
-        command.Parameters.AddWithValue("version", newVersion);
-        command.Parameters.AddWithValue("expected", write.ExpectedVersion);
-        command.Parameters.Add(new NpgsqlParameter("payload", NpgsqlDbType.Jsonb)
-        {
-            Value = (object?)write.Payload ?? DBNull.Value,
-        });
-        return command;
+        return statements;
     }
 
     private static async Task<InconsistentStateException> ConflictAsync(
@@ -352,6 +394,9 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth, IAsync
     }
 
     private sealed record PendingWrite(GrainStateWrite Write, IPostgresAttachmentWriter[] Writers);
+
+    // A state statement and how many rows it writes when every version holds.
+    private sealed record StateStatement(NpgsqlBatchCommand Command, int Writes);
 
     private static void AddKey(NpgsqlParameterCollection parameters, GrainStateKey key)
     {

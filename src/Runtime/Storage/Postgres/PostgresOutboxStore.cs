@@ -31,11 +31,7 @@ public sealed class PostgresOutboxStore : IOutboxStore
 
         // A batch without an explicit transaction runs in one implicit transaction: all messages or none.
         await using var batch = _dataSource.CreateBatch();
-        foreach (var message in messages)
-        {
-            batch.BatchCommands.Add(CreateInsertCommand(message));
-        }
-
+        batch.BatchCommands.Add(CreateInsertCommand(messages));
         if (_options.NotifyChanges)
         {
             batch.BatchCommands.Add(CreateNotifyCommand());
@@ -162,21 +158,44 @@ public sealed class PostgresOutboxStore : IOutboxStore
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The insert of one message, shared with state writes so both paths write identical rows.</summary>
-    internal static NpgsqlBatchCommand CreateInsertCommand(OutboxMessage message)
+    /// <summary>
+    /// One insert of all <paramref name="messages"/>, in their order (sequence numbers rise with it); shared with state
+    /// writes so both paths write identical rows.
+    /// </summary>
+    internal static NpgsqlBatchCommand CreateInsertCommand(IReadOnlyList<OutboxMessage> messages)
     {
-        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(messages);
         var command = new NpgsqlBatchCommand(
             """
             INSERT INTO outbox (event_id, stream_namespace, stream_key, payload_type, payload, created_at, next_attempt_at)
-            VALUES (@eventId, @namespace, @streamKey, @payloadType, @payload, @createdAt, @createdAt)
+            SELECT m.event_id, m.stream_namespace, m.stream_key, m.payload_type, m.payload, m.created_at, m.created_at
+            FROM unnest(@eventIds, @namespaces, @streamKeys, @payloadTypes, @payloads, @createdAts)
+                WITH ORDINALITY AS m(event_id, stream_namespace, stream_key, payload_type, payload, created_at, n)
+            ORDER BY m.n
             """);
-        command.Parameters.AddWithValue("eventId", message.EventId);
-        command.Parameters.AddWithValue("namespace", message.StreamNamespace);
-        command.Parameters.AddWithValue("streamKey", message.StreamKey);
-        command.Parameters.AddWithValue("payloadType", message.PayloadType);
-        command.Parameters.Add(new NpgsqlParameter("payload", NpgsqlDbType.Jsonb) { Value = message.Payload });
-        command.Parameters.AddWithValue("createdAt", message.CreatedAt.ToUniversalTime());
+        var eventIds = new Guid[messages.Count];
+        var namespaces = new string[messages.Count];
+        var streamKeys = new string[messages.Count];
+        var payloadTypes = new string[messages.Count];
+        var payloads = new byte[messages.Count][];
+        var createdAts = new DateTimeOffset[messages.Count];
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var message = messages[i];
+            eventIds[i] = message.EventId;
+            namespaces[i] = message.StreamNamespace;
+            streamKeys[i] = message.StreamKey;
+            payloadTypes[i] = message.PayloadType;
+            payloads[i] = message.Payload;
+            createdAts[i] = message.CreatedAt.ToUniversalTime();
+        }
+
+        command.Parameters.AddWithValue("eventIds", eventIds);
+        command.Parameters.AddWithValue("namespaces", namespaces);
+        command.Parameters.AddWithValue("streamKeys", streamKeys);
+        command.Parameters.AddWithValue("payloadTypes", payloadTypes);
+        command.Parameters.Add(new NpgsqlParameter("payloads", NpgsqlDbType.Array | NpgsqlDbType.Jsonb) { Value = payloads });
+        command.Parameters.AddWithValue("createdAts", createdAts);
         return command;
     }
 

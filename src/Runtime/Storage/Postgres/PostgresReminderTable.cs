@@ -11,33 +11,26 @@ public sealed class PostgresReminderTable : IReminderTable
 {
     private const string Columns = "grain_type, grain_key, name, due_at, period_ms, version";
 
-    // A new or moved registration: a version higher than any before it, and no lease (a firing in flight keeps its own).
+    // New or moved registrations (one row per element of the arrays): a version higher than any before it, and no
+    // lease (a firing in flight keeps its own).
     private const string UpsertSql =
         """
         INSERT INTO reminders (grain_type, grain_key, name, due_at, period_ms, version, lease_owner, lease_until)
-        VALUES (@type, @key, @name, @dueAt, @periodMs, nextval('reminder_version_seq'), NULL, NULL)
+        SELECT c.grain_type, c.grain_key, c.name, c.due_at, c.period_ms, nextval('reminder_version_seq'), NULL, NULL
+        FROM unnest(@types, @keys, @names, @dueAts, @periodsMs) AS c(grain_type, grain_key, name, due_at, period_ms)
         ON CONFLICT (grain_type, grain_key, name) DO UPDATE
         SET due_at = excluded.due_at, period_ms = excluded.period_ms, version = excluded.version,
             lease_owner = NULL, lease_until = NULL
         """;
 
-    private const string RemoveSql = "DELETE FROM reminders WHERE grain_type = @type AND grain_key = @key AND name = @name";
+    private const string RemoveSql =
+        """
+        DELETE FROM reminders AS r USING unnest(@types, @keys, @names) AS c(grain_type, grain_key, name)
+        WHERE r.grain_type = c.grain_type AND r.grain_key = c.grain_key AND r.name = c.name
+        """;
 
     /// <summary>Writes <see cref="ReminderChange"/>s in the transaction of the state write they came with.</summary>
     internal static IPostgresAttachmentWriter ChangeWriter { get; } = new ReminderChangeWriter();
-
-    private static NpgsqlBatchCommand CreateChangeCommand(ReminderChange change)
-    {
-        var command = new NpgsqlBatchCommand(change.DueAt is null ? RemoveSql : UpsertSql);
-        AddKey(command.Parameters, change.GrainId, change.Name);
-        if (change.DueAt is { } dueAt)
-        {
-            command.Parameters.AddWithValue("dueAt", dueAt.ToUniversalTime());
-            command.Parameters.AddWithValue("periodMs", 0L);
-        }
-
-        return command;
-    }
 
     private readonly NpgsqlDataSource _dataSource;
 
@@ -52,9 +45,9 @@ public sealed class PostgresReminderTable : IReminderTable
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentOutOfRangeException.ThrowIfLessThan(period, TimeSpan.Zero);
         await using var command = _dataSource.CreateCommand($"{UpsertSql} RETURNING {Columns}");
-        AddKey(command.Parameters, grainId, name);
-        command.Parameters.AddWithValue("dueAt", dueAt.ToUniversalTime());
-        command.Parameters.AddWithValue("periodMs", period.Ticks / TimeSpan.TicksPerMillisecond);
+        AddKeys(command.Parameters, [(grainId, name)]);
+        command.Parameters.AddWithValue("dueAts", new[] { dueAt.ToUniversalTime() });
+        command.Parameters.AddWithValue("periodsMs", new[] { period.Ticks / TimeSpan.TicksPerMillisecond });
         var entries = await ReadEntriesAsync(command, cancellationToken).ConfigureAwait(false);
         return entries[0];
     }
@@ -62,8 +55,8 @@ public sealed class PostgresReminderTable : IReminderTable
     public async Task<bool> RemoveAsync(GrainId grainId, string name, long? version, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        await using var command = _dataSource.CreateCommand(version is null ? RemoveSql : $"{RemoveSql} AND version = @version");
-        AddKey(command.Parameters, grainId, name);
+        await using var command = _dataSource.CreateCommand(version is null ? RemoveSql : $"{RemoveSql} AND r.version = @version");
+        AddKeys(command.Parameters, [(grainId, name)]);
         if (version is { } expected)
         {
             command.Parameters.AddWithValue("version", expected);
@@ -171,11 +164,46 @@ public sealed class PostgresReminderTable : IReminderTable
         parameters.AddWithValue("name", name);
     }
 
+    // The keys of a multi-row statement (UpsertSql, RemoveSql), one array element per reminder.
+    private static void AddKeys(NpgsqlParameterCollection parameters, IEnumerable<(GrainId GrainId, string Name)> reminders)
+    {
+        var list = reminders.ToList();
+        parameters.AddWithValue("types", list.Select(r => r.GrainId.Type).ToArray());
+        parameters.AddWithValue("keys", list.Select(r => r.GrainId.Key).ToArray());
+        parameters.AddWithValue("names", list.Select(r => r.Name).ToArray());
+    }
+
     private sealed class ReminderChangeWriter : IPostgresAttachmentWriter
     {
         public Type AttachmentType => typeof(ReminderChange);
 
-        public void AddCommands(IStateWriteAttachment attachment, NpgsqlBatch batch) =>
-            batch.BatchCommands.Add(CreateChangeCommand((ReminderChange)attachment));
+        // The last change of each reminder is the one that stands, as if they ran in order: then one delete of all
+        // removed reminders and one upsert of all registered ones (each a version higher than any before it).
+        public void AddCommands(IReadOnlyList<IStateWriteAttachment> attachments, NpgsqlBatch batch)
+        {
+            var last = new Dictionary<(GrainId GrainId, string Name), ReminderChange>();
+            foreach (ReminderChange change in attachments)
+            {
+                last[(change.GrainId, change.Name)] = change;
+            }
+
+            var removed = last.Values.Where(c => c.DueAt is null).ToList();
+            if (removed.Count > 0)
+            {
+                var delete = new NpgsqlBatchCommand(RemoveSql);
+                AddKeys(delete.Parameters, removed.Select(c => (c.GrainId, c.Name)));
+                batch.BatchCommands.Add(delete);
+            }
+
+            var registered = last.Values.Where(c => c.DueAt is not null).ToList();
+            if (registered.Count > 0)
+            {
+                var upsert = new NpgsqlBatchCommand(UpsertSql);
+                AddKeys(upsert.Parameters, registered.Select(c => (c.GrainId, c.Name)));
+                upsert.Parameters.AddWithValue("dueAts", registered.Select(c => c.DueAt!.Value.ToUniversalTime()).ToArray());
+                upsert.Parameters.AddWithValue("periodsMs", new long[registered.Count]);
+                batch.BatchCommands.Add(upsert);
+            }
+        }
     }
 }
