@@ -30,8 +30,8 @@ public sealed class PostgresStorageOptions
     /// Concurrent group-commit writers (each one connection). State writes queue up while a group is in
     /// flight and go out together in the next transaction, each still conditional on its own version. Two keep one
     /// group running its statements while the other waits for its commit to reach the disk; more only make the groups
-    /// smaller, and a row costs less in a bigger group (bookings on PostgreSQL: about 450 µs of database CPU each with
-    /// two writers against 500 with four, see docs/decisions.md).
+    /// smaller, and a row costs less in a bigger group (bookings on PostgreSQL: 430-460 µs of database CPU each with
+    /// two writers against 480-570 with four, see docs/decisions.md).
     /// </summary>
     public int GroupCommitWriters { get; set; } = 2;
 
