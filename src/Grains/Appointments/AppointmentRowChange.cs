@@ -15,6 +15,27 @@ public sealed record AppointmentRowChange(Appointment Row, long ExpectedVersion,
     public static AppointmentRowChange Update(Appointment row, long expectedVersion) => new(row, expectedVersion, Delete: false);
 
     public static AppointmentRowChange Remove(Appointment row) => new(row, row.Version, Delete: true);
+
+    /// <summary>
+    /// The steps in which a transaction applies its row changes, in both storages: all deletes, then all updates, then
+    /// all inserts (time is freed before it is taken), leaving out empty steps. When a row is changed more than once,
+    /// each change is a step of its own, in the order given.
+    /// </summary>
+    public static IEnumerable<IReadOnlyList<AppointmentRowChange>> Steps(IReadOnlyList<AppointmentRowChange> changes)
+    {
+        if (changes.DistinctBy(c => c.Row.Id).Count() != changes.Count)
+        {
+            return changes.Select(c => (IReadOnlyList<AppointmentRowChange>)[c]);
+        }
+
+        IReadOnlyList<AppointmentRowChange>[] steps =
+        [
+            [.. changes.Where(c => c.Delete)],
+            [.. changes.Where(c => !c.Delete && c.ExpectedVersion > 0)],
+            [.. changes.Where(c => !c.Delete && c.ExpectedVersion == 0)],
+        ];
+        return steps.Where(s => s.Count > 0);
+    }
 }
 
 /// <summary>The occupied time of an appointment overlaps another's that is not a seat of the same group session.</summary>

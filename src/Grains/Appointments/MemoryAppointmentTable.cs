@@ -21,80 +21,110 @@ public sealed class MemoryAppointmentTable(MemoryClientStore clients) : IMemoryA
 
     public Type AttachmentType => typeof(AppointmentRowChange);
 
-    public void Validate(IStateWriteAttachment attachment)
+    /// <summary>
+    /// Judges the changes step by step (<see cref="AppointmentRowChange.Steps"/>), each against the rows as the changes
+    /// before it leave them, as PostgreSQL judges them in the write's transaction.
+    /// </summary>
+    public void Validate(IReadOnlyList<IStateWriteAttachment> attachments)
     {
-        var change = (AppointmentRowChange)attachment;
-        var row = change.Row;
+        // The rows this write has changed so far (null: deleted), over the stored ones.
+        var written = new Dictionary<long, Appointment?>();
         lock (_lock)
         {
-            var stored = _byId.GetValueOrDefault(row.Id);
-            if (change.ExpectedVersion == 0 ? stored is not null : stored?.Version != change.ExpectedVersion)
+            foreach (var change in InOrder(attachments))
             {
-                throw new AppointmentRowChangedException(
-                    $"appointment {row.Id} is no longer at version {change.ExpectedVersion} (stored: {stored?.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"})");
-            }
-
-            if (change.Delete || !row.Occupies || !_occupiedByEmployee.TryGetValue(row.EmployeeId, out var occupied))
-            {
-                return;
-            }
-
-            foreach (var other in occupied.Overlapping(row.Start, row.BlockEnd))
-            {
-                // The exclusion constraint: employee =, [start, block_end) overlaps, session key differs, both occupying.
-                if (other.Id != row.Id && other.SessionKey != row.SessionKey)
+                var row = change.Row;
+                var stored = written.TryGetValue(row.Id, out var changed) ? changed : _byId.GetValueOrDefault(row.Id);
+                if (change.ExpectedVersion == 0 ? stored is not null : stored?.Version != change.ExpectedVersion)
                 {
-                    throw new AppointmentOverlapException(
-                        $"appointment {row.Id} overlaps appointment {other.Id} of employee {row.EmployeeId}");
+                    throw new AppointmentRowChangedException(
+                        $"appointment {row.Id} is no longer at version {change.ExpectedVersion} (stored: {stored?.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"})");
                 }
+
+                if (!change.Delete && row.Occupies)
+                {
+                    var storedOverlaps = _occupiedByEmployee.TryGetValue(row.EmployeeId, out var occupied)
+                        ? occupied.Overlapping(row.Start, row.BlockEnd).Where(o => !written.ContainsKey(o.Id))
+                        : [];
+                    var writtenOverlaps = written.Values.Where(o => o is { Occupies: true } && o.EmployeeId == row.EmployeeId && o.Start < row.BlockEnd && row.Start < o.BlockEnd);
+                    foreach (var other in storedOverlaps.Concat(writtenOverlaps))
+                    {
+                        // The exclusion constraint: employee =, [start, block_end) overlaps, session key differs, both occupying.
+                        if (other!.Id != row.Id && other.SessionKey != row.SessionKey)
+                        {
+                            throw new AppointmentOverlapException(
+                                $"appointment {row.Id} overlaps appointment {other.Id} of employee {row.EmployeeId}");
+                        }
+                    }
+                }
+
+                written[row.Id] = change.Delete ? null : row;
             }
         }
     }
 
-    public void Apply(IStateWriteAttachment attachment)
+    /// <summary>Applies the changes in the order <see cref="Validate"/> judged them; readers see all of them or none.</summary>
+    public void Apply(IReadOnlyList<IStateWriteAttachment> attachments)
     {
-        var change = (AppointmentRowChange)attachment;
+        var changes = InOrder(attachments).ToList();
         lock (_lock)
         {
-            if (_byId.Remove(change.Row.Id, out var stored))
+            foreach (var change in changes)
             {
-                if (stored.Occupies)
-                {
-                    _occupiedByEmployee[stored.EmployeeId].Remove(stored);
-                }
-
-                _byCompany[stored.CompanyId].Remove(stored.Id);
-            }
-
-            if (!change.Delete)
-            {
-                var row = change.Row;
-                _byId[row.Id] = row;
-                if (row.Occupies)
-                {
-                    if (!_occupiedByEmployee.TryGetValue(row.EmployeeId, out var occupied))
-                    {
-                        occupied = new OccupiedTime();
-                        _occupiedByEmployee[row.EmployeeId] = occupied;
-                    }
-
-                    occupied.Add(row);
-                }
-
-                if (!_byCompany.TryGetValue(row.CompanyId, out var company))
-                {
-                    company = [];
-                    _byCompany[row.CompanyId] = company;
-                }
-
-                company[row.Id] = row;
+                ApplyUnlocked(change);
             }
         }
 
-        if (change is { ExpectedVersion: 0, Delete: false, Row: { ClientId: > 0 } inserted })
+        foreach (var change in changes)
         {
-            clients.NoteAppointment(inserted.CompanyId, inserted.ClientId, inserted.EmployeeId, inserted.Start, inserted.CreatedAt);
+            if (change is { ExpectedVersion: 0, Delete: false, Row: { ClientId: > 0 } inserted })
+            {
+                clients.NoteAppointment(inserted.CompanyId, inserted.ClientId, inserted.EmployeeId, inserted.Start, inserted.CreatedAt);
+            }
         }
+    }
+
+    private static IEnumerable<AppointmentRowChange> InOrder(IReadOnlyList<IStateWriteAttachment> attachments) =>
+        AppointmentRowChange.Steps([.. attachments.Cast<AppointmentRowChange>()]).SelectMany(step => step);
+
+    // Caller holds _lock.
+    private void ApplyUnlocked(AppointmentRowChange change)
+    {
+        if (_byId.Remove(change.Row.Id, out var stored))
+        {
+            if (stored.Occupies)
+            {
+                _occupiedByEmployee[stored.EmployeeId].Remove(stored);
+            }
+
+            _byCompany[stored.CompanyId].Remove(stored.Id);
+        }
+
+        if (change.Delete)
+        {
+            return;
+        }
+
+        var row = change.Row;
+        _byId[row.Id] = row;
+        if (row.Occupies)
+        {
+            if (!_occupiedByEmployee.TryGetValue(row.EmployeeId, out var occupied))
+            {
+                occupied = new OccupiedTime();
+                _occupiedByEmployee[row.EmployeeId] = occupied;
+            }
+
+            occupied.Add(row);
+        }
+
+        if (!_byCompany.TryGetValue(row.CompanyId, out var company))
+        {
+            company = [];
+            _byCompany[row.CompanyId] = company;
+        }
+
+        company[row.Id] = row;
     }
 
     public Task<Appointment?> GetAsync(long companyId, long appointmentId, CancellationToken cancellationToken)

@@ -38,36 +38,18 @@ public sealed class PostgresAppointmentWriter : IPostgresAttachmentWriter
 
     public Type AttachmentType => typeof(AppointmentRowChange);
 
-    /// <summary>
-    /// Deletes, then updates, then inserts (time is freed before it is taken), each one statement. A row changed more
-    /// than once in the transaction takes its changes in order, one statement each.
-    /// </summary>
+    /// <summary>One statement per step of <see cref="AppointmentRowChange.Steps"/>.</summary>
     public void AddCommands(IReadOnlyList<IStateWriteAttachment> attachments, NpgsqlBatch batch)
     {
-        var changes = attachments.Cast<AppointmentRowChange>().ToList();
-        if (changes.DistinctBy(c => c.Row.Id).Count() != changes.Count)
+        foreach (var step in AppointmentRowChange.Steps([.. attachments.Cast<AppointmentRowChange>()]))
         {
-            foreach (var change in changes)
-            {
-                AddCommand(batch, [change]);
-            }
-
-            return;
+            AddCommand(batch, step);
         }
-
-        AddCommand(batch, [.. changes.Where(c => c.Delete)]);
-        AddCommand(batch, [.. changes.Where(c => !c.Delete && c.ExpectedVersion > 0)]);
-        AddCommand(batch, [.. changes.Where(c => !c.Delete && c.ExpectedVersion == 0)]);
     }
 
     // One statement for changes of one kind (all deletes, all updates or all inserts).
-    private static void AddCommand(NpgsqlBatch batch, List<AppointmentRowChange> changes)
+    private static void AddCommand(NpgsqlBatch batch, IReadOnlyList<AppointmentRowChange> changes)
     {
-        if (changes.Count == 0)
-        {
-            return;
-        }
-
         NpgsqlBatchCommand command;
         if (changes[0].Delete)
         {
@@ -150,7 +132,7 @@ public sealed class PostgresAppointmentWriter : IPostgresAttachmentWriter
         return new SharedRowUpdate("clients", notes.Keys, command);
     }
 
-    private static void AddRows(NpgsqlParameterCollection parameters, List<AppointmentRowChange> changes)
+    private static void AddRows(NpgsqlParameterCollection parameters, IReadOnlyList<AppointmentRowChange> changes)
     {
         var rows = changes.Select(c => c.Row).ToList();
         parameters.AddWithValue("ids", rows.Select(r => r.Id).ToArray());

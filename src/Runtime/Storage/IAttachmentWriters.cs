@@ -34,15 +34,20 @@ public interface IPostgresAttachmentWriter
 /// </summary>
 public sealed record SharedRowUpdate(string Table, IReadOnlyCollection<long> Ids, NpgsqlBatchCommand Command);
 
-/// <summary>Applies one kind of <see cref="IStateWriteAttachment"/> in the memory provider, under its write lock.</summary>
+/// <summary>
+/// Applies one kind of <see cref="IStateWriteAttachment"/> in the memory provider, under its write lock: like its
+/// PostgreSQL counterpart, it gets every attachment of its kind in the write at once, in write order, so it can judge
+/// them as the database would judge them in one transaction (each change seeing the ones applied before it).
+/// </summary>
 public interface IMemoryAttachmentWriter
 {
     Type AttachmentType { get; }
 
-    /// <summary>Throws when the attachment would violate a rule the database would enforce; nothing is applied then.</summary>
-    void Validate(IStateWriteAttachment attachment);
+    /// <summary>Throws when the attachments would violate a rule the database would enforce; nothing is applied then.</summary>
+    void Validate(IReadOnlyList<IStateWriteAttachment> attachments);
 
-    void Apply(IStateWriteAttachment attachment);
+    /// <summary>Applies attachments that <see cref="Validate"/> accepted.</summary>
+    void Apply(IReadOnlyList<IStateWriteAttachment> attachments);
 }
 
 /// <summary>

@@ -104,6 +104,28 @@ public abstract class AppointmentStoreTests
     }
 
     [Fact]
+    public async Task InOneTransactionTimeIsFreedBeforeItIsTakenAndNewRowsAreJudgedAgainstEachOther()
+    {
+        var (company, ann) = (NewId(), NewId());
+        var old = Row(company, ann, Nine);
+        await WriteAsync(AppointmentRowChange.Insert(old));
+
+        // Deletes run before inserts, whatever order the write lists them in: the new row may take the freed time.
+        var taker = Row(company, ann, Nine.AddMinutes(30));
+        await WriteAsync(AppointmentRowChange.Insert(taker), AppointmentRowChange.Remove(old));
+
+        // Two new rows of one write that overlap each other are refused together; a seat of one session is not.
+        var (first, second) = (Row(company, ann, Nine.AddHours(4)), Row(company, ann, Nine.AddHours(4).AddMinutes(30)));
+        var overlap = await Assert.ThrowsAnyAsync<Exception>(() => WriteAsync(AppointmentRowChange.Insert(first), AppointmentRowChange.Insert(second)));
+        var (seat1, seat2) = (Row(company, ann, Nine.AddHours(6), session: "g:7:1"), Row(company, ann, Nine.AddHours(6), session: "g:7:1"));
+        await WriteAsync(AppointmentRowChange.Insert(seat1), AppointmentRowChange.Insert(seat2));
+
+        Assert.True(AppointmentWriteFailures.IsOverlap(overlap), overlap.ToString());
+        Assert.Null(await Store.GetAsync(company, first.Id, default));
+        Assert.Equal(new[] { taker.Id, seat1.Id, seat2.Id }.Order(), (await Store.OccupyingAsync(ann, Nine.AddDays(-1), DateTimeOffset.MaxValue, default)).Select(r => r.Id).Order());
+    }
+
+    [Fact]
     public async Task NewAppointmentsNoteTheirClientsLatestStartAndProviderAsIfNotedOneByOne()
     {
         var (company, ann, bob) = (NewId(), NewId(), NewId());
@@ -316,19 +338,11 @@ public sealed class MemoryAppointmentStoreTests : AppointmentStoreTests
 
     protected override IClientStore Clients => _clients;
 
-    // As the memory store applies attachments: every check first, then the changes.
+    // As the memory store applies a write's attachments: all checked first, then all applied.
     protected override Task WriteAsync(params AppointmentRowChange[] changes)
     {
-        foreach (var change in changes)
-        {
-            _table.Validate(change);
-        }
-
-        foreach (var change in changes)
-        {
-            _table.Apply(change);
-        }
-
+        _table.Validate(changes);
+        _table.Apply(changes);
         return Task.CompletedTask;
     }
 }

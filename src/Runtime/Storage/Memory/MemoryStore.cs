@@ -67,26 +67,26 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
 
             // Check everything before changing anything: that is what makes the write all-or-nothing.
             ValidateNewEvents(write.Outbox);
-            // Reminder changes are the store's own (no writer): they cannot fail.
-            var writers = write.Attachments.Select(a => a is ReminderChange ? null : FindWriter(a)).ToList();
-            for (var i = 0; i < writers.Count; i++)
+            // Reminder changes are the store's own (no writer): they cannot fail. Every other kind goes to its writer
+            // as one list, as the PostgreSQL provider hands it to its writer.
+            List<IGrouping<IMemoryAttachmentWriter, IStateWriteAttachment>> byWriter =
+                write.Attachments.Count == 0 ? [] : [.. write.Attachments.Where(a => a is not ReminderChange).GroupBy(FindWriter)];
+            foreach (var attachments in byWriter)
             {
-                writers[i]?.Validate(write.Attachments[i]);
+                attachments.Key.Validate([.. attachments]);
             }
 
             var version = current + 1;
             _states[write.Key] = write.KeepPayload ? stored! with { Version = version } : new StoredState(write.Payload?.ToArray(), version);
             AppendUnlocked(write.Outbox);
-            for (var i = 0; i < writers.Count; i++)
+            foreach (var reminder in write.Attachments.OfType<ReminderChange>())
             {
-                if (write.Attachments[i] is ReminderChange reminder)
-                {
-                    ApplyUnlocked(reminder);
-                }
-                else
-                {
-                    writers[i]!.Apply(write.Attachments[i]);
-                }
+                ApplyUnlocked(reminder);
+            }
+
+            foreach (var attachments in byWriter)
+            {
+                attachments.Key.Apply([.. attachments]);
             }
 
             return Task.FromResult(version);
