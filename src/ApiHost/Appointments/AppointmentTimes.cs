@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using NodaTime;
 using Scheduling.ApiHost.Api;
 using Scheduling.Contracts.Errors;
@@ -11,7 +10,7 @@ namespace Scheduling.ApiHost.Appointments;
 /// Reads appointment times (SPEC §6): "YYYY-MM-DD HH:MM" (seconds optional, no zero padding needed) local to a
 /// zone, or ISO 8601 with an offset; list bounds may also be a bare date (its local midnight).
 /// </summary>
-public static partial class AppointmentTimes
+public static class AppointmentTimes
 {
     /// <summary>
     /// A start time. A local time skipped by a spring-forward transition does not exist (422 / 9, as the slot is
@@ -55,46 +54,127 @@ public static partial class AppointmentTimes
 
     private static (LocalDateTime Local, Offset? Offset) Parse(string text, string field, bool requireTime, out bool hasTime)
     {
-        var match = Pattern().Match(text.Trim());
-        hasTime = match.Success && match.Groups["h"].Success;
-        if (!match.Success || (requireTime && !hasTime))
+        var trimmed = text.AsSpan().Trim();
+        if (!TryRead(trimmed, out var t) || (requireTime && !t.HasTime))
         {
             throw ApiException.InvalidField(field, requireTime
                 ? "must be \"YYYY-MM-DD HH:MM\" (local time) or ISO 8601 with an offset"
                 : "must be a date \"YYYY-MM-DD\", \"YYYY-MM-DD HH:MM\" or ISO 8601 with an offset");
         }
 
-        int Number(string group) => match.Groups[group].Success ? int.Parse(match.Groups[group].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture) : 0;
-        var (year, month, day, hour, minute, second) = (Number("y"), Number("m"), Number("d"), Number("h"), Number("min"), Number("s"));
-        if (year is < 1900 or > 9999 || month is < 1 or > 12 || day < 1 || day > CalendarSystem.Iso.GetDaysInMonth(year, month))
+        hasTime = t.HasTime;
+        if (t.Year is < 1900 or > 9999 || t.Month is < 1 or > 12 || t.Day < 1 || t.Day > CalendarSystem.Iso.GetDaysInMonth(t.Year, t.Month))
         {
-            throw ApiException.InvalidField(field, $"'{text.Trim()}' is not a date");
+            throw ApiException.InvalidField(field, $"'{trimmed}' is not a date");
         }
 
-        if (hour > 23 || minute > 59 || second > 59)
+        if (t.Hour > 23 || t.Minute > 59 || t.Second > 59)
         {
-            throw ApiException.InvalidField(field, $"'{text.Trim()}' has no such time of day");
+            throw ApiException.InvalidField(field, $"'{trimmed}' has no such time of day");
         }
 
-        Offset? offset = null;
-        if (match.Groups["z"].Success)
+        // ±14:00 is as far as any zone goes, and as far as a DateTimeOffset can hold.
+        if (t.OffsetMinutes is { } minutes && Math.Abs(minutes) > 14 * 60)
         {
-            offset = Offset.Zero;
-        }
-        else if (match.Groups["oh"].Success)
-        {
-            var minutes = (Number("oh") * 60) + Number("om");
-            if (minutes > 18 * 60)
-            {
-                throw ApiException.InvalidField(field, $"'{text.Trim()}' has no such offset");
-            }
-
-            offset = Offset.FromSeconds((match.Groups["sign"].Value == "-" ? -minutes : minutes) * 60);
+            throw ApiException.InvalidField(field, $"'{trimmed}' has no such offset");
         }
 
-        return (new LocalDateTime(year, month, day, hour, minute, second), offset);
+        return (new LocalDateTime(t.Year, t.Month, t.Day, t.Hour, t.Minute, t.Second), t.OffsetMinutes is { } offset ? Offset.FromSeconds(offset * 60) : null);
     }
 
-    [GeneratedRegex(@"^(?<y>\d{4})-(?<m>\d{1,2})-(?<d>\d{1,2})(?:[ T](?<h>\d{1,2}):(?<min>\d{2})(?::(?<s>\d{2})(?:\.\d{1,9})?)?(?:(?<z>Z)|(?<sign>[+-])(?<oh>\d{2}):?(?<om>\d{2}))?)?$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
-    private static partial Regex Pattern();
+    /// <summary>The parts of a time as written (not yet range-checked).</summary>
+    private record struct WrittenTime(int Year, int Month, int Day, bool HasTime, int Hour, int Minute, int Second, int? OffsetMinutes);
+
+    /// <summary>
+    /// Reads <c>YYYY-M(M)-D(D)</c>, optionally followed by <c>[ T]H(H):MM[:SS[.fraction]]</c> and then <c>Z</c> or an
+    /// offset <c>±HH[:]MM</c>; ASCII digits only, letters in either case.
+    /// </summary>
+    private static bool TryRead(ReadOnlySpan<char> text, out WrittenTime time)
+    {
+        time = default;
+        var at = 0;
+        if (!Digits(text, ref at, 4, 4, out var year) || !Char(text, ref at, '-')
+            || !Digits(text, ref at, 1, 2, out var month) || !Char(text, ref at, '-')
+            || !Digits(text, ref at, 1, 2, out var day))
+        {
+            return false;
+        }
+
+        time = new WrittenTime(year, month, day, false, 0, 0, 0, null);
+        if (at == text.Length)
+        {
+            return true;
+        }
+
+        if (!(Char(text, ref at, ' ') || Char(text, ref at, 'T'))
+            || !Digits(text, ref at, 1, 2, out var hour) || !Char(text, ref at, ':') || !Digits(text, ref at, 2, 2, out var minute))
+        {
+            return false;
+        }
+
+        var second = 0;
+        if (Char(text, ref at, ':'))
+        {
+            if (!Digits(text, ref at, 2, 2, out second))
+            {
+                return false;
+            }
+
+            if (Char(text, ref at, '.') && !Digits(text, ref at, 1, 9, out _))
+            {
+                return false;
+            }
+        }
+
+        int? offset = null;
+        if (Char(text, ref at, 'Z'))
+        {
+            offset = 0;
+        }
+        else if (at < text.Length && text[at] is '+' or '-')
+        {
+            var sign = text[at++] == '-' ? -1 : 1;
+            if (!Digits(text, ref at, 2, 2, out var offsetHours))
+            {
+                return false;
+            }
+
+            Char(text, ref at, ':');
+            if (!Digits(text, ref at, 2, 2, out var offsetMinutes))
+            {
+                return false;
+            }
+
+            offset = sign * ((offsetHours * 60) + offsetMinutes);
+        }
+
+        time = time with { HasTime = true, Hour = hour, Minute = minute, Second = second, OffsetMinutes = offset };
+        return at == text.Length;
+    }
+
+    // Between min and max ASCII digits at the position, as a number; a digit beyond max is left for the next part.
+    private static bool Digits(ReadOnlySpan<char> text, ref int at, int min, int max, out int value)
+    {
+        value = 0;
+        var count = 0;
+        while (at < text.Length && char.IsAsciiDigit(text[at]) && count < max)
+        {
+            value = (value * 10) + (text[at++] - '0');
+            count++;
+        }
+
+        return count >= min;
+    }
+
+    // The character (either case) at the position, consumed when there.
+    private static bool Char(ReadOnlySpan<char> text, ref int at, char expected)
+    {
+        if (at < text.Length && char.ToUpperInvariant(text[at]) == expected)
+        {
+            at++;
+            return true;
+        }
+
+        return false;
+    }
 }
