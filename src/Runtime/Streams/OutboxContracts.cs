@@ -4,20 +4,51 @@ namespace Scheduling.Runtime.Storage;
 /// An event waiting in the outbox: written in the same transaction as the state change that raised it
 /// (or on its own for a plain stream publish), delivered at least once to the stream's subscribers.
 /// </summary>
-public sealed record OutboxMessage(
-    Guid EventId,
-    string StreamNamespace,
-    string StreamKey,
-    string PayloadType,
-    byte[] Payload,
-    DateTimeOffset CreatedAt)
+public sealed record OutboxMessage
 {
+    private readonly Func<byte[]>? _serialize;
+    private byte[]? _payload;
+
+    public OutboxMessage(Guid eventId, string streamNamespace, string streamKey, string payloadType, byte[] payload, DateTimeOffset createdAt)
+        : this(eventId, streamNamespace, streamKey, payloadType, createdAt, null, null) => _payload = payload;
+
+    private OutboxMessage(Guid eventId, string streamNamespace, string streamKey, string payloadType, DateTimeOffset createdAt, object? item, Func<byte[]>? serialize)
+    {
+        Item = item;
+        _serialize = serialize;
+        EventId = eventId;
+        StreamNamespace = streamNamespace;
+        StreamKey = streamKey;
+        PayloadType = payloadType;
+        CreatedAt = createdAt;
+    }
+
+    public Guid EventId { get; init; }
+
+    public string StreamNamespace { get; init; }
+
+    public string StreamKey { get; init; }
+
+    public string PayloadType { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>
+    /// The item as stored (UTF-8 JSON). For a message that carries its <see cref="Item"/>, made on first use: only a
+    /// storage that keeps it asks (the memory provider never does, delivery in the publishing process hands the item on).
+    /// </summary>
+    public byte[] Payload => _payload ??= _serialize!();
+
     /// <summary>
     /// The published object itself, when its type is <see cref="ImmutableAttribute">[Immutable]</see>; held in memory
     /// only, never stored. Delivery in the publishing process hands it on instead of parsing <see cref="Payload"/> again
     /// (values crossing grains are shared, not copied, in this runtime); a message read back from storage has none.
     /// </summary>
-    public object? Item { get; init; }
+    public object? Item { get; }
+
+    /// <summary>A message carrying an [Immutable] item, serialized only when <see cref="Payload"/> is first read.</summary>
+    public static OutboxMessage ForItem(Guid eventId, string streamNamespace, string streamKey, string payloadType, object item, Func<byte[]> serialize, DateTimeOffset createdAt) =>
+        new(eventId, streamNamespace, streamKey, payloadType, createdAt, item, serialize);
 }
 
 /// <summary>An outbox row claimed for delivery under a lease.</summary>

@@ -15,16 +15,10 @@ internal static class StreamPayload
         where T : notnull
     {
         var type = item.GetType();
-        return new OutboxMessage(
-            eventId,
-            stream.Namespace,
-            stream.Key,
-            TypeName(type),
-            JsonSerializer.SerializeToUtf8Bytes(item, type, json),
-            createdAt)
-        {
-            Item = s_immutable.GetOrAdd(type, static t => t.IsDefined(typeof(ImmutableAttribute), inherit: false)) ? item : null,
-        };
+        // A mutable item is serialized now, as it is at publishing; an immutable one stays as it is until stored.
+        return s_immutable.GetOrAdd(type, static t => t.IsDefined(typeof(ImmutableAttribute), inherit: false))
+            ? OutboxMessage.ForItem(eventId, stream.Namespace, stream.Key, TypeName(type), item, () => JsonSerializer.SerializeToUtf8Bytes(item, type, json), createdAt)
+            : new OutboxMessage(eventId, stream.Namespace, stream.Key, TypeName(type), JsonSerializer.SerializeToUtf8Bytes(item, type, json), createdAt);
     }
 
     // Assembly.GetName builds a new AssemblyName (code base, culture, key) each time: remember the answer per type.

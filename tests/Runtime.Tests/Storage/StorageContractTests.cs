@@ -229,7 +229,7 @@ public abstract class StorageContractTests : IAsyncLifetime
 
         // The second message repeats an event id the outbox already holds: the whole write must fail.
         var fresh = Message("s", T0);
-        var duplicate = published with { Payload = Utf8("""{"dup":true}""") };
+        var duplicate = new OutboxMessage(published.EventId, published.StreamNamespace, published.StreamKey, published.PayloadType, Utf8("""{"dup":true}"""), published.CreatedAt);
         await Assert.ThrowsAnyAsync<Exception>(() => Grains.WriteAsync(Write(key, 1, """{"n":2}""", fresh, duplicate), default));
 
         var stored = await Grains.ReadAsync(key, default);
