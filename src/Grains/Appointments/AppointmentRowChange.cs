@@ -23,6 +23,11 @@ public sealed record AppointmentRowChange(Appointment Row, long ExpectedVersion,
     /// </summary>
     public static IEnumerable<IReadOnlyList<AppointmentRowChange>> Steps(IReadOnlyList<AppointmentRowChange> changes)
     {
+        if (changes.Count <= 1)
+        {
+            return changes.Count == 0 ? [] : [changes];
+        }
+
         if (changes.DistinctBy(c => c.Row.Id).Count() != changes.Count)
         {
             return changes.Select(c => (IReadOnlyList<AppointmentRowChange>)[c]);

@@ -69,11 +69,10 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
             ValidateNewEvents(write.Outbox);
             // Reminder changes are the store's own (no writer): they cannot fail. Every other kind goes to its writer
             // as one list, as the PostgreSQL provider hands it to its writer.
-            List<IGrouping<IMemoryAttachmentWriter, IStateWriteAttachment>> byWriter =
-                write.Attachments.Count == 0 ? [] : [.. write.Attachments.Where(a => a is not ReminderChange).GroupBy(FindWriter)];
-            foreach (var attachments in byWriter)
+            var byWriter = ByWriter(write.Attachments);
+            foreach (var (writer, attachments) in byWriter)
             {
-                attachments.Key.Validate([.. attachments]);
+                writer.Validate(attachments);
             }
 
             var version = current + 1;
@@ -84,9 +83,9 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
                 ApplyUnlocked(reminder);
             }
 
-            foreach (var attachments in byWriter)
+            foreach (var (writer, attachments) in byWriter)
             {
-                attachments.Key.Apply([.. attachments]);
+                writer.Apply(attachments);
             }
 
             return Task.FromResult(version);
@@ -314,10 +313,33 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
         }
     }
 
-    private IMemoryAttachmentWriter FindWriter(IStateWriteAttachment attachment) =>
-        _attachmentWriters.TryGetValue(attachment.GetType(), out var writer)
-            ? writer
-            : throw new InvalidOperationException($"No memory attachment writer handles {attachment.GetType().Name}.");
+    // The write's attachments other than reminder changes, by writer, in write order (a write has few of them).
+    private List<(IMemoryAttachmentWriter Writer, List<IStateWriteAttachment> Attachments)> ByWriter(IReadOnlyList<IStateWriteAttachment> attachments)
+    {
+        var byWriter = new List<(IMemoryAttachmentWriter Writer, List<IStateWriteAttachment> Attachments)>();
+        foreach (var attachment in attachments)
+        {
+            if (attachment is ReminderChange)
+            {
+                continue;
+            }
+
+            var writer = _attachmentWriters.TryGetValue(attachment.GetType(), out var found)
+                ? found
+                : throw new InvalidOperationException($"No memory attachment writer handles {attachment.GetType().Name}.");
+            var index = byWriter.FindIndex(w => w.Writer == writer);
+            if (index < 0)
+            {
+                byWriter.Add((writer, [attachment]));
+            }
+            else
+            {
+                byWriter[index].Attachments.Add(attachment);
+            }
+        }
+
+        return byWriter;
+    }
 
     private sealed class OutboxEntry(long sequence, OutboxMessage message)
     {
