@@ -100,6 +100,23 @@ public abstract class GrainRuntimeTests
     }
 
     [Fact]
+    public async Task AnActivationHookStillRunningAtTheResponseTimeoutIsCanceledAndTheNextCallActivatesAgain()
+    {
+        await using var silo = await TestSilo.StartAsync(Storage, options: o => o.ResponseTimeout = TimeSpan.FromMilliseconds(300));
+        silo.Probe.SlowActivations["slow"] = true;
+        var grain = silo.Grains.GetGrain<IFlakyGrain>("slow");
+
+        await Assert.ThrowsAnyAsync<Exception>(grain.PingAsync);
+        for (var waited = 0; waited < 200 && !silo.Probe.CanceledActivations.Contains("slow"); waited++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Contains("slow", silo.Probe.CanceledActivations);
+        Assert.Equal("pong", await grain.PingAsync());
+    }
+
+    [Fact]
     public async Task IdleActivationIsCollectedAndReactivationReloadsState()
     {
         var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);

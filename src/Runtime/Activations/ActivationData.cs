@@ -394,8 +394,8 @@ internal sealed class ActivationData
                 await state.ReadStateAsync();
             }
 
-            using var timeout = new CancellationTokenSource(Runtime.Options.ResponseTimeout);
-            await ((Grain)_grain).OnActivateAsync(timeout.Token);
+            using var timeout = new CancellationTokenSource();
+            await WithTimeout(((Grain)_grain).OnActivateAsync(timeout.Token), timeout);
         }
         catch (Exception ex)
         {
@@ -440,6 +440,18 @@ internal sealed class ActivationData
         }
     }
 
+    // The response timeout cancels a hook still running when it passes. Most hooks finish at once, and those never
+    // start the timer (a timer per activation and deactivation is measurable when a grain lives for one call).
+    private Task WithTimeout(Task hook, CancellationTokenSource timeout)
+    {
+        if (!hook.IsCompleted)
+        {
+            timeout.CancelAfter(Runtime.Options.ResponseTimeout);
+        }
+
+        return hook;
+    }
+
     private void StartDeactivation()
     {
         var task = Task.Factory.StartNew(DeactivateAsync, CancellationToken.None, TaskCreationOptions.DenyChildAttach, Scheduler).Unwrap();
@@ -457,8 +469,8 @@ internal sealed class ActivationData
         DisposeTimers();
         try
         {
-            using var timeout = new CancellationTokenSource(Runtime.Options.ResponseTimeout);
-            await ((Grain)GrainInstance).OnDeactivateAsync(reason, timeout.Token);
+            using var timeout = new CancellationTokenSource();
+            await WithTimeout(((Grain)GrainInstance).OnDeactivateAsync(reason, timeout.Token), timeout);
         }
         catch (Exception ex)
         {

@@ -16,6 +16,12 @@ public sealed class TestProbe
     /// <summary>How many times OnActivateAsync should still fail, per grain key.</summary>
     public ConcurrentDictionary<string, int> ActivationFailures { get; } = new();
 
+    /// <summary>Grain keys whose next OnActivateAsync waits until its cancellation token fires.</summary>
+    public ConcurrentDictionary<string, bool> SlowActivations { get; } = new();
+
+    /// <summary>Grain keys whose OnActivateAsync saw its cancellation token fire.</summary>
+    public ConcurrentQueue<string> CanceledActivations { get; } = new();
+
     public TaskCompletionSource Gate { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public int Inside => Volatile.Read(ref _inside);
@@ -245,7 +251,7 @@ public interface IFlakyGrain : IGrainWithStringKey
 
 public sealed class FlakyGrain(TestProbe probe) : Grain, IFlakyGrain
 {
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var key = this.GetPrimaryKeyString();
         if (probe.ActivationFailures.TryGetValue(key, out var left) && left > 0)
@@ -254,8 +260,20 @@ public sealed class FlakyGrain(TestProbe probe) : Grain, IFlakyGrain
             throw new InvalidOperationException($"activation of {key} refused by the test");
         }
 
+        if (probe.SlowActivations.TryRemove(key, out _))
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                probe.CanceledActivations.Enqueue(key);
+                throw;
+            }
+        }
+
         probe.Activations.AddOrUpdate(key, 1, (_, n) => n + 1);
-        return Task.CompletedTask;
     }
 
     public Task<string> PingAsync() => Task.FromResult("pong");
