@@ -196,9 +196,6 @@ public sealed class MemoryAppointmentTable(MemoryClientStore clients) : IMemoryA
     /// </summary>
     private sealed class OccupiedTime
     {
-        private static readonly Comparer<Appointment> ByStart = Comparer<Appointment>.Create(
-            static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.Id.CompareTo(b.Id));
-
         private readonly List<Appointment> _rows = [];
 
         // The rows' starts (UTC ticks), in the same order: a search reads these instead of every row it passes.
@@ -209,8 +206,7 @@ public sealed class MemoryAppointmentTable(MemoryClientStore clients) : IMemoryA
 
         public void Add(Appointment row)
         {
-            var index = _rows.BinarySearch(row, ByStart);
-            index = index < 0 ? ~index : index;
+            var index = IndexOf(row);
             _rows.Insert(index, row);
             _starts.Insert(index, row.Start.UtcTicks);
             if (row.BlockEnd - row.Start > _longest)
@@ -221,12 +217,25 @@ public sealed class MemoryAppointmentTable(MemoryClientStore clients) : IMemoryA
 
         public void Remove(Appointment row)
         {
-            var index = _rows.BinarySearch(row, ByStart);
-            if (index >= 0)
+            var index = IndexOf(row);
+            if (index < _rows.Count && _rows[index].Id == row.Id)
             {
                 _rows.RemoveAt(index);
                 _starts.RemoveAt(index);
             }
+        }
+
+        // Where the row is or would go: by start, then by id among rows starting together.
+        private int IndexOf(Appointment row)
+        {
+            var start = row.Start.UtcTicks;
+            var index = SortedSearch.LowerBound(_starts, start, static ticks => ticks);
+            while (index < _rows.Count && _starts[index] == start && _rows[index].Id < row.Id)
+            {
+                index++;
+            }
+
+            return index;
         }
 
         /// <summary>The rows whose blocked time [start, block_end) overlaps [from, until), by start.</summary>
