@@ -95,10 +95,18 @@ public static partial class CustomFieldAnswers
         return answers.ToImmutable();
     }
 
+    // Most bookings answer nothing: one shared (immutable) empty object for them.
+    private static readonly JsonElement NoAnswers = JsonDocument.Parse("{}").RootElement.Clone();
+
     /// <summary>The answers in the wire form: <c>{"FIELD_ID": ["VALUE", "LABEL"(, "h")]}</c>.</summary>
     public static JsonElement ToJson(IEnumerable<CustomFieldAnswer> answers)
     {
         ArgumentNullException.ThrowIfNull(answers);
+        if (answers.TryGetNonEnumeratedCount(out var count) && count == 0)
+        {
+            return NoAnswers;
+        }
+
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
