@@ -3,6 +3,7 @@ using NodaTime;
 using Scheduling.Contracts.Appointments;
 using Scheduling.Contracts.Availability;
 using Scheduling.Contracts.Errors;
+using Scheduling.Contracts.Records;
 using Scheduling.Contracts.Webhooks;
 using Scheduling.Grains.Appointments;
 using Scheduling.Grains.Availability;
@@ -97,7 +98,7 @@ public sealed partial class CalendarGrain
             throw AppointmentNotFound(request.AppointmentId);
         }
 
-        var row = (request.Slot is { } slot ? Place(request, slot, stored.Id) : stored with { Status = request.Status, ClientId = request.ClientId, Values = request.Values })
+        var row = (request.Slot is { } slot ? Place(request, slot, stored.Id) : stored with { Status = request.Status, ClientId = request.ClientId, Values = FieldValues.Compact(request.Values) })
             with
             {
                 Id = stored.Id,
@@ -177,7 +178,7 @@ public sealed partial class CalendarGrain
             SessionKey = Appointment.SessionKeyFor(appointmentId, service.Id, start, service.Seats),
             TimeZoneId = slot.TimeZoneId,
             Version = 0,
-            Values = request.Values,
+            Values = FieldValues.Compact(request.Values),
             CreatedAt = default,
             UpdatedAt = default,
         };
