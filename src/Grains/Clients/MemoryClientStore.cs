@@ -104,32 +104,51 @@ public sealed class MemoryClientStore(IIdGenerator ids, TimeProvider time) : ICl
     public async Task<ClientUpsert> UpsertByEmailAsync(long companyId, string email, IReadOnlyDictionary<string, JsonElement> fields, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(email);
-        var id = await ids.NextIdAsync(cancellationToken);
-        var now = ClientRules.Now(time);
-        var created = new ClientRecord(id, companyId, ClientRules.NewClient(email, fields, now), now, now);
 
         // The e-mail identifies the client: an upsert never respells or moves it.
         var changes = ClientRules.Checked(fields).Remove(ClientField.Email);
+        var now = ClientRules.Now(time);
         lock (_lock)
         {
-            var company = Company(companyId);
-            if (company.ByEmail.TryGetValue(ClientRules.EmailKey(email), out var existingId))
+            if (TryUpdateUnlocked(companyId, email, changes, now) is { } known)
             {
-                var stored = company.ById[existingId];
-                if (changes.All(change => stored.Fields.TryGetValue(change.Key, out var value) && JsonElement.DeepEquals(value, change.Value)))
-                {
-                    // Nothing to change: the client stays as it is (updated_at included), as in PostgreSQL.
-                    return new ClientUpsert(stored, Created: false);
-                }
+                return known;
+            }
+        }
 
-                var updated = stored with { Fields = stored.Fields.Merge(changes), UpdatedAt = now };
-                company.Replace(stored, updated);
-                return new ClientUpsert(updated, Created: false);
+        // A new client (most upserts find one): its id is taken outside the lock, and the e-mail looked up again with it.
+        var created = new ClientRecord(await ids.NextIdAsync(cancellationToken), companyId, ClientRules.NewClient(email, fields, now), now, now);
+        lock (_lock)
+        {
+            if (TryUpdateUnlocked(companyId, email, changes, now) is { } raced)
+            {
+                return raced;
             }
 
-            company.Add(created);
+            Company(companyId).Add(created);
             return new ClientUpsert(created, Created: true);
         }
+    }
+
+    // The client with the e-mail, changed as asked; null when the company has none with it. Caller holds _lock.
+    private ClientUpsert? TryUpdateUnlocked(long companyId, string email, ImmutableDictionary<string, JsonElement> changes, DateTimeOffset now)
+    {
+        var company = Company(companyId);
+        if (!company.ByEmail.TryGetValue(ClientRules.EmailKey(email), out var existingId))
+        {
+            return null;
+        }
+
+        var stored = company.ById[existingId];
+        if (changes.All(change => stored.Fields.TryGetValue(change.Key, out var value) && JsonElement.DeepEquals(value, change.Value)))
+        {
+            // Nothing to change: the client stays as it is (updated_at included), as in PostgreSQL.
+            return new ClientUpsert(stored, Created: false);
+        }
+
+        var updated = stored with { Fields = stored.Fields.Merge(changes), UpdatedAt = now };
+        company.Replace(stored, updated);
+        return new ClientUpsert(updated, Created: false);
     }
 
     /// <summary>
