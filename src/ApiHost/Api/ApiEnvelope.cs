@@ -49,11 +49,16 @@ public static class ApiEnvelope
     {
         public int? StatusCode => httpStatus;
 
-        public async Task ExecuteAsync(HttpContext httpContext)
+        // Serialized whole, then written at once: the response carries a Content-Length instead of chunked framing, and
+        // a body that cannot be serialized fails before anything is sent.
+        public Task ExecuteAsync(HttpContext httpContext)
         {
-            httpContext.Response.StatusCode = httpStatus;
-            httpContext.Response.ContentType = "application/json; charset=utf-8";
-            await JsonSerializer.SerializeAsync(httpContext.Response.Body, body, body.GetType(), Json, httpContext.RequestAborted);
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), Json);
+            var response = httpContext.Response;
+            response.StatusCode = httpStatus;
+            response.ContentType = "application/json; charset=utf-8";
+            response.ContentLength = bytes.Length;
+            return response.Body.WriteAsync(bytes, httpContext.RequestAborted).AsTask();
         }
     }
 }

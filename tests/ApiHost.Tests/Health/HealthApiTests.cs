@@ -17,6 +17,27 @@ public sealed class HealthApiTests
     }
 
     [Fact]
+    public async Task EnvelopesAreSentWithTheirLengthNotChunked()
+    {
+        // Kestrel, which frames a body of unknown length in chunks (the in-memory test server never does).
+        await using var factory = new ApiHostFactory();
+        factory.UseKestrel(0);
+        factory.StartServer();
+        var client = factory.CreateClient();
+
+        foreach (var path in new[] { "/health/live", "/api/v2/appointment", "/api/v2/tz/list" })
+        {
+            using var response = await client.GetAsync(path);
+            var body = await response.Content.ReadAsByteArrayAsync();
+
+            Assert.Equal(body.Length, response.Content.Headers.ContentLength);
+            Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
+            Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+            Assert.True(System.Text.Json.JsonDocument.Parse(body).RootElement.TryGetProperty("statusCode", out _), path);
+        }
+    }
+
+    [Fact]
     public async Task ReadyReportsTheMemoryStorageReachable()
     {
         await using var factory = new ApiHostFactory();
