@@ -12,6 +12,8 @@ public sealed class AccountGrain([PersistentState("account")] IPersistentState<A
 {
     private static readonly TimeSpan PasswordResetLifetime = TimeSpan.FromHours(1);
 
+    private Task<AccountSnapshot?>? _get;
+
     private AccountState State => account.State;
 
     public async Task<AccountCreated> CreateAsync(AccountCreation creation)
@@ -33,11 +35,12 @@ public sealed class AccountGrain([PersistentState("account")] IPersistentState<A
             Profile = creation.Profile,
             Personal = creation.Personal.SetItem("email", JsonSerializer.SerializeToElement(creation.OwnerEmail)),
         };
-        await account.WriteStateAsync();
+        await SaveAsync();
         return new AccountCreated(this.GetPrimaryKeyLong(), creation.OwnerUserId, apiKey);
     }
 
-    public Task<AccountSnapshot?> GetAsync() => Task.FromResult(account.RecordExists ? Snapshot() : null);
+    // Read by most requests (several times per booking): the answer is kept until the next write.
+    public Task<AccountSnapshot?> GetAsync() => _get ??= Task.FromResult(account.RecordExists ? Snapshot() : null);
 
     public Task<CredentialCheck> VerifyApiKeyAsync(string apiKey) =>
         Task.FromResult(Check(account.RecordExists && Secrets.VerifyToken(apiKey, State.ApiKeyHash)));
@@ -71,7 +74,7 @@ public sealed class AccountGrain([PersistentState("account")] IPersistentState<A
                 throw new ArgumentOutOfRangeException(nameof(part), part, null);
         }
 
-        await account.WriteStateAsync();
+        await SaveAsync();
         return Snapshot();
     }
 
@@ -79,7 +82,7 @@ public sealed class AccountGrain([PersistentState("account")] IPersistentState<A
     {
         EnsureExists();
         State.PasswordHash = Secrets.HashPassword(newPassword);
-        await account.WriteStateAsync();
+        await SaveAsync();
     }
 
     public async Task AddSubAccountAsync(long childCompanyId)
@@ -88,7 +91,7 @@ public sealed class AccountGrain([PersistentState("account")] IPersistentState<A
         if (!State.SubAccounts.Contains(childCompanyId))
         {
             State.SubAccounts.Add(childCompanyId);
-            await account.WriteStateAsync();
+            await SaveAsync();
         }
     }
 
@@ -98,7 +101,7 @@ public sealed class AccountGrain([PersistentState("account")] IPersistentState<A
         var code = Secrets.NewToken();
         State.PasswordResetHash = Secrets.HashToken(code);
         State.PasswordResetExpiresAt = time.GetUtcNow() + PasswordResetLifetime;
-        await account.WriteStateAsync();
+        await SaveAsync();
         return code;
     }
 
@@ -116,7 +119,7 @@ public sealed class AccountGrain([PersistentState("account")] IPersistentState<A
         State.PasswordHash = Secrets.HashPassword(newPassword);
         State.PasswordResetHash = null;
         State.PasswordResetExpiresAt = null;
-        await account.WriteStateAsync();
+        await SaveAsync();
         return true;
     }
 
@@ -127,7 +130,7 @@ public sealed class AccountGrain([PersistentState("account")] IPersistentState<A
         if (!entries.Contains(id))
         {
             entries.Add(id);
-            await account.WriteStateAsync();
+            await SaveAsync();
         }
     }
 
@@ -136,7 +139,7 @@ public sealed class AccountGrain([PersistentState("account")] IPersistentState<A
         EnsureExists();
         if (Entries(kind).Remove(id))
         {
-            await account.WriteStateAsync();
+            await SaveAsync();
         }
     }
 
@@ -171,7 +174,7 @@ public sealed class AccountGrain([PersistentState("account")] IPersistentState<A
 
         result.AddRange(rest.Skip(restIndex));
         State.Catalog[kind] = result;
-        await account.WriteStateAsync();
+        await SaveAsync();
     }
 
     public Task<ImmutableArray<long>> GetCatalogAsync(CatalogKind kind) =>
@@ -185,6 +188,13 @@ public sealed class AccountGrain([PersistentState("account")] IPersistentState<A
         }
 
         return entries;
+    }
+
+    // Every state write goes through here, so the kept snapshot never outlives the state it was made from.
+    private Task SaveAsync()
+    {
+        _get = null;
+        return account.WriteStateAsync();
     }
 
     private CredentialCheck Check(bool valid) =>
