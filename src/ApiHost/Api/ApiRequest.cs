@@ -73,10 +73,22 @@ public sealed class ApiRequest
         }
         else if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
         {
-            var body = await ReadBodyAsync(request, context.RequestAborted);
-            if (!string.IsNullOrWhiteSpace(body))
+            using var body = await ReadBodyAsync(request, context.RequestAborted);
+            var json = body.GetBuffer().AsMemory(0, (int)body.Length);
+            if (json.Span.StartsWith("\uFEFF"u8))
             {
-                items = MergeJson(fields, ParseJson(body, "body"));
+                json = json[3..];
+            }
+
+            // JsonDocument checks the text's UTF-8 only when a string is read out of it, so it is checked here.
+            if (!System.Text.Unicode.Utf8.IsValid(json.Span))
+            {
+                throw ApiException.InvalidField("body", "is not valid UTF-8");
+            }
+
+            if (!json.Span.TrimStart(" \t\r\n"u8).IsEmpty)
+            {
+                items = MergeJson(fields, ParseJson(json, "body"));
             }
         }
 
@@ -218,10 +230,11 @@ public sealed class ApiRequest
     }
 
     // Kestrel enforces the limit too; reading bounded here keeps it one rule on every server (and in tests).
-    private static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    // The body's bytes (parsed as they are: no string in between).
+    private static async Task<MemoryStream> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         // A pooled chunk: a fresh 16 KiB array per request was zeroed and collected for every small JSON body.
-        using var buffer = new MemoryStream(request.ContentLength is > 0 and var length ? (int)length : 0);
+        var buffer = new MemoryStream(request.ContentLength is > 0 and var length ? (int)length : 0);
         var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
@@ -241,8 +254,9 @@ public sealed class ApiRequest
             System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
 
-        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        return buffer;
     }
+
 
     private static ApiException TooLarge() => ApiException.InvalidField("body", "larger than the 1 MiB limit");
 
@@ -288,11 +302,13 @@ public sealed class ApiRequest
 
     private static JsonElement Text(string value) => JsonSerializer.SerializeToElement(value);
 
-    private static JsonElement ParseJson(string text, string field)
+    private static JsonElement ParseJson(string text, string field) => ParseJson(System.Text.Encoding.UTF8.GetBytes(text), field);
+
+    private static JsonElement ParseJson(ReadOnlyMemory<byte> utf8, string field)
     {
         try
         {
-            using var document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 64 });
+            using var document = JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = 64 });
             return document.RootElement.Clone();
         }
         catch (JsonException ex)

@@ -174,6 +174,30 @@ public abstract class ClientsApiTests<TStorage>(TStorage storage) : ApiTestBase<
         Assert.Single((await tenant.GetAsync("/api/v2/client?email=max@example.test")).Data.EnumerateArray());
     }
 
+    [Fact]
+    public async Task ABodyIsReadAsUtf8BytesWithOrWithoutAByteOrderMark()
+    {
+        var tenant = await SignUpAsync();
+        static ByteArrayContent Json(byte[] bytes)
+        {
+            var content = new ByteArrayContent(bytes);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            return content;
+        }
+
+        var withMark = await Envelope.ReadAsync(await tenant.Client.PostAsync("/api/v2/client", Json([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("""{"email":"zoe@example.test","name":"Zoë"}""")])));
+        var blank = await Envelope.ReadAsync(await tenant.Client.PostAsync("/api/v2/client", Json(Encoding.UTF8.GetBytes(" \r\n\t "))));
+        var broken = await Envelope.ReadAsync(await tenant.Client.PostAsync("/api/v2/client", Json([.. Encoding.UTF8.GetBytes("""{"email":"yan@example.test","name":"Y"""), 0xC3, 0x28, .. "\"}"u8])));
+
+        Assert.Equal((200, 0), Status(withMark));
+        Assert.Equal("Zoë", withMark.Data.GetProperty("name").GetString());
+        Assert.Equal((400, 1), Status(blank));
+        Assert.StartsWith("email:", blank.StatusDescriptions, StringComparison.Ordinal);
+        Assert.Equal((400, 1), Status(broken));
+        Assert.StartsWith("body:", broken.StatusDescriptions, StringComparison.Ordinal);
+        Assert.Single((await tenant.GetAsync("/api/v2/client")).Data.EnumerateArray());
+    }
+
     [Theory]
     [InlineData("""{"name":"No Mail"}""", "email")]
     [InlineData("""{"email":"","name":"Blank"}""", "email")]
