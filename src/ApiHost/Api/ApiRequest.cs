@@ -257,7 +257,6 @@ public sealed class ApiRequest
         return buffer;
     }
 
-
     private static ApiException TooLarge() => ApiException.InvalidField("body", "larger than the 1 MiB limit");
 
     /// <summary>
