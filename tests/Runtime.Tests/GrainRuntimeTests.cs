@@ -1,3 +1,4 @@
+using System.Globalization;
 using Scheduling.Runtime.Hosting;
 using Scheduling.Runtime.Storage;
 using Scheduling.Runtime.Streams;
@@ -358,13 +359,64 @@ public abstract class GrainRuntimeTests
     }
 
     [Fact]
+    public async Task WithItsPumpRunningASiloDeliversWhatItCommitsFromMemoryAndLeavesOtherSilosNothingToClaim()
+    {
+        await using var silo = await TestSilo.StartAsync(Storage, options: o => o.WorkersEnabled = true);
+        var key = NewKey();
+        var streams = (IStreamProvider)silo.Services.GetService(typeof(IStreamProvider))!;
+        var outbox = (IOutboxStore)silo.Services.GetService(typeof(IOutboxStore))!;
+        var (held, next) = (new SharedNote(key, NoteReaderGrain.HoldText), new SharedNote(key, "next"));
+
+        await streams.GetStream<SharedNote>(StreamId.Create(NoteReaderGrain.Namespace, key)).OnNextAsync(held);
+        await Eventually.TrueAsync(() => silo.Probe.Inside == 1, "the pump is delivering the first note");
+        await streams.GetStream<SharedNote>(StreamId.Create(NoteReaderGrain.Namespace, key)).OnNextAsync(next);
+
+        // Both rows are leased to this silo from their insert: another silo's claim finds neither.
+        Assert.DoesNotContain(
+            await outbox.ClaimAsync("other-silo", 100, TimeSpan.FromMinutes(1), DateTimeOffset.UtcNow, default),
+            r => r.Message.StreamNamespace == NoteReaderGrain.Namespace && r.Message.StreamKey == key.ToString(CultureInfo.InvariantCulture));
+        silo.Probe.Gate.SetResult();
+        await Eventually.TrueAsync(() => NoteReaderGrain.Received.TryGetValue(key, out var got) && got.Count == 2, "both notes arrived");
+
+        // Handed over in memory, in order, as the very objects (PostgreSQL included: nothing was read back).
+        var received = NoteReaderGrain.Received[key].ToArray();
+        Assert.Same(held, received[0]);
+        Assert.Same(next, received[1]);
+        await Eventually.TrueAsync(() => outbox.GetStatsAsync(DateTimeOffset.UtcNow, default).Result.Pending == 0, "both are marked delivered");
+    }
+
+    [Fact]
+    public async Task AStoppingPumpGivesBackWhatItHadNotDeliveredAtOnce()
+    {
+        var silo = await TestSilo.StartAsync(Storage, options: o => o.WorkersEnabled = true);
+        var key = NewKey();
+        var streams = (IStreamProvider)silo.Services.GetService(typeof(IStreamProvider))!;
+        var left = new SharedNote(key, "left");
+        await streams.GetStream<SharedNote>(StreamId.Create(NoteReaderGrain.Namespace, key)).OnNextAsync(new SharedNote(key, NoteReaderGrain.HoldText));
+        await Eventually.TrueAsync(() => silo.Probe.Inside == 1, "the pump is delivering the first note");
+        await streams.GetStream<SharedNote>(StreamId.Create(NoteReaderGrain.Namespace, key)).OnNextAsync(left);
+
+        var stopping = silo.DisposeAsync().AsTask();
+        await Task.Delay(100);
+        silo.Probe.Gate.SetResult();
+        await stopping;
+
+        // Not after its one-minute lease: another silo can take the second note now.
+        await using var other = await TestSilo.StartAsync(Storage);
+        var outbox = (IOutboxStore)other.Services.GetService(typeof(IOutboxStore))!;
+        var claimed = await outbox.ClaimAsync("other-silo", 100, TimeSpan.FromMinutes(1), DateTimeOffset.UtcNow, default);
+        var mine = Assert.Single(claimed, r => r.Message.StreamNamespace == NoteReaderGrain.Namespace && r.Message.StreamKey == key.ToString(CultureInfo.InvariantCulture));
+        Assert.Equal(left, StreamPayload.Read(mine.Message, new Activations.GrainStateJson().Options));
+    }
+
+    [Fact]
     public async Task ASubscriberThatFailsAsAStaleActivationGetsTheEventAgainAtOnce()
     {
         await using var silo = await TestSilo.StartAsync(Storage);
         var key = NewKey();
         var streams = (IStreamProvider)silo.Services.GetService(typeof(IStreamProvider))!;
         var eventId = Guid.NewGuid();
-        await streams.GetStream<CounterChanged>(StreamId.Create(StaleOnceGrain.Namespace, key)).OnNextAsync(new CounterChanged(key, 9), new StreamSequenceToken(0, eventId));
+        await streams.GetStream<CounterChanged>(StreamId.Create(StaleOnceGrain.Namespace, key)).OnNextAsync(new CounterChanged(key, 9), new StreamSequenceToken(eventId));
 
         // One pass: the failed attempt's activation is dropped and the retry reaches a fresh one, with no backoff between.
         Assert.Equal(1, await silo.Control.DeliverStreamsAsync());

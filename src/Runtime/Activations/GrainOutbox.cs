@@ -73,8 +73,10 @@ internal sealed class GrainOutbox(ActivationData activation) : IGrainOutbox
 
         if (messages.Count > 0)
         {
-            await activation.Runtime.Services.GetRequiredService<IOutboxStore>().AppendAsync(messages, CancellationToken.None);
-            activation.Runtime.OutboxSignal.Signal();
+            var deliveries = activation.Runtime.Deliveries;
+            var lease = deliveries.Lease();
+            await activation.Runtime.Services.GetRequiredService<IOutboxStore>().AppendAsync(messages, lease, CancellationToken.None);
+            deliveries.Committed(messages, lease);
         }
     }
 }

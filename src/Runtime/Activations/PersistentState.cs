@@ -79,7 +79,11 @@ internal sealed class PersistentState<TState> : IPersistentState<TState>, IActiv
     private async Task WriteAsync(byte[]? payload, bool clear, bool keepPayload = false)
     {
         var (messages, attachments) = _activation.Outbox.TakePending();
-        var write = new GrainStateWrite(_key, Version, payload, messages, attachments) { KeepPayload = keepPayload };
+        var write = new GrainStateWrite(_key, Version, payload, messages, attachments)
+        {
+            KeepPayload = keepPayload,
+            OutboxLease = messages.Count > 0 ? _activation.Runtime.Deliveries.Lease() : null,
+        };
         var started = _activation.Runtime.Time.GetTimestamp();
         var outcome = "ok";
         try
@@ -112,10 +116,7 @@ internal sealed class PersistentState<TState> : IPersistentState<TState>, IActiv
             RuntimeTelemetry.RecordStorage(_storage.ProviderName, "write", outcome, _activation.Runtime.Time.GetElapsedTime(started));
         }
 
-        if (messages.Count > 0)
-        {
-            _activation.Runtime.OutboxSignal.Signal();
-        }
+        _activation.Runtime.Deliveries.Committed(messages, write.OutboxLease);
     }
 }
 

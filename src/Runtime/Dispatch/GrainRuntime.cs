@@ -15,7 +15,7 @@ internal sealed class GrainRuntime : IGrainFactory
     private readonly Lazy<Catalog> _catalog;
     private readonly Lazy<ReminderRegistry> _reminders;
     private readonly Lazy<StreamProvider> _streams;
-    private readonly Lazy<IOutboxSignal> _outboxSignal;
+    private readonly Lazy<LocalDeliveries> _deliveries;
 
     public GrainRuntime(IServiceProvider services, GrainClassRegistry registry, TimeProvider time, IOptions<GrainRuntimeOptions> options)
     {
@@ -27,7 +27,7 @@ internal sealed class GrainRuntime : IGrainFactory
         _catalog = new Lazy<Catalog>(() => (Catalog)services.GetService(typeof(Catalog))!);
         _reminders = new Lazy<ReminderRegistry>(() => (ReminderRegistry)services.GetService(typeof(ReminderRegistry))!);
         _streams = new Lazy<StreamProvider>(() => (StreamProvider)services.GetService(typeof(StreamProvider))!);
-        _outboxSignal = new Lazy<IOutboxSignal>(() => (IOutboxSignal)services.GetService(typeof(IOutboxSignal))!);
+        _deliveries = new Lazy<LocalDeliveries>(() => (LocalDeliveries)services.GetService(typeof(LocalDeliveries))!);
     }
 
     public IServiceProvider Services { get; }
@@ -44,7 +44,7 @@ internal sealed class GrainRuntime : IGrainFactory
 
     public ReminderRegistry Reminders => _reminders.Value;
 
-    public IOutboxSignal OutboxSignal => _outboxSignal.Value;
+    public LocalDeliveries Deliveries => _deliveries.Value;
 
     public TGrainInterface GetGrain<TGrainInterface>(long primaryKey)
         where TGrainInterface : IGrainWithIntegerKey

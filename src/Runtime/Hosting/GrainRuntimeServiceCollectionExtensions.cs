@@ -32,6 +32,7 @@ public static class GrainRuntimeServiceCollectionExtensions
         services.AddSingleton<IGrainChangeSink>(sp => sp.GetRequiredService<Catalog>());
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<IOutboxSignal>(sp => sp.GetRequiredService<OutboxSignal>());
+        services.AddSingleton<LocalDeliveries>();
         services.AddSingleton<StreamProvider>();
         services.AddSingleton<IStreamProvider>(sp => sp.GetRequiredService<StreamProvider>());
         services.AddSingleton<ReminderRegistry>();

@@ -37,6 +37,9 @@ public sealed record GrainStateWrite(
     /// and attachments. For a record that exists (<see cref="ExpectedVersion"/> above 0).
     /// </summary>
     public bool KeepPayload { get; init; }
+
+    /// <summary>When set, the <see cref="Outbox"/> rows are born leased to the writing silo, which delivers them itself.</summary>
+    public OutboxLease? OutboxLease { get; init; }
 }
 
 /// <summary>Grain state storage. Versions start at 1 for the first write; 0 means "no record".</summary>

@@ -54,14 +54,23 @@ public sealed record OutboxMessage
 /// <summary>An outbox row claimed for delivery under a lease.</summary>
 public sealed record OutboxRecord(long Sequence, OutboxMessage Message, int Attempts);
 
+/// <summary>
+/// A lease rows are written with ("born leased"): the silo that commits them delivers them itself, from memory, and no
+/// other claimer takes them before <see cref="Until"/> (after which any silo may, as for a lapsed claim).
+/// </summary>
+public sealed record OutboxLease(string Owner, DateTimeOffset Until);
+
 /// <summary>How deep and how old the undelivered part of the outbox is.</summary>
 public readonly record struct OutboxStats(long Pending, TimeSpan OldestAge);
 
 /// <summary>The durable queue behind streams and the transactional outbox.</summary>
 public interface IOutboxStore
 {
-    /// <summary>Appends messages on their own (a plain stream publish, not tied to a state write).</summary>
-    Task AppendAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken);
+    /// <summary>
+    /// Appends messages on their own (a plain stream publish, not tied to a state write); with a
+    /// <paramref name="lease"/> they are born leased to its owner (one delivery attempt under way).
+    /// </summary>
+    Task AppendAsync(IReadOnlyList<OutboxMessage> messages, OutboxLease? lease, CancellationToken cancellationToken);
 
     /// <summary>
     /// Claims up to <paramref name="max"/> undelivered messages whose next attempt is due and whose lease
@@ -70,11 +79,11 @@ public interface IOutboxStore
     /// </summary>
     Task<IReadOnlyList<OutboxRecord>> ClaimAsync(string owner, int max, TimeSpan lease, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Marks claimed messages delivered.</summary>
-    Task CompleteAsync(IReadOnlyList<long> sequences, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>Marks leased messages delivered, by event id.</summary>
+    Task CompleteAsync(IReadOnlyList<Guid> eventIds, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Gives a claimed message back for another attempt at <paramref name="retryAt"/>, recording the error.</summary>
-    Task ReleaseAsync(long sequence, DateTimeOffset retryAt, string? error, CancellationToken cancellationToken);
+    /// <summary>Gives leased messages back for another attempt at <paramref name="retryAt"/>, recording the error.</summary>
+    Task ReleaseAsync(IReadOnlyList<Guid> eventIds, DateTimeOffset retryAt, string? error, CancellationToken cancellationToken);
 
     Task<OutboxStats> GetStatsAsync(DateTimeOffset now, CancellationToken cancellationToken);
 

@@ -13,8 +13,8 @@ public readonly record struct StreamId(string Namespace, string Key)
     public override string ToString() => $"{Namespace}/{Key}";
 }
 
-/// <summary>Where an item sits in its stream: the outbox sequence and the event id (stable across redeliveries).</summary>
-public sealed record StreamSequenceToken(long SequenceNumber, Guid EventId);
+/// <summary>Which item of its stream this is: the event id, stable across redeliveries.</summary>
+public sealed record StreamSequenceToken(Guid EventId);
 
 /// <summary>Gives access to streams by id.</summary>
 public interface IStreamProvider

@@ -11,13 +11,15 @@ using Scheduling.Runtime.Storage;
 namespace Scheduling.Runtime.Streams;
 
 /// <summary>
-/// The stream pump: claims committed outbox messages under a lease and delivers each to the implicit
-/// subscribers of its namespace (the grain keyed by the stream key). Messages of one stream are
-/// delivered in order; a failed delivery is retried with backoff, so delivery is at least once.
+/// The stream pump: delivers committed outbox messages to the implicit subscribers of their namespace (the grain keyed
+/// by the stream key). Messages this silo committed come from memory, born leased to it (<see cref="LocalDeliveries"/>);
+/// the rest (other silos' rows, lapsed leases, retries) are claimed under a lease, on a signal or every poll interval.
+/// Messages of one stream are delivered in order; a failed delivery is retried with backoff, so delivery is at least once.
 /// </summary>
 internal sealed class StreamDeliveryService(
     IOutboxStore outbox,
     IOutboxSignal signal,
+    LocalDeliveries local,
     Catalog catalog,
     GrainClassRegistry registry,
     GrainStateJson json,
@@ -29,6 +31,7 @@ internal sealed class StreamDeliveryService(
     private readonly GrainRuntimeOptions _options = options.Value;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private DateTimeOffset _nextPurge = DateTimeOffset.MinValue;
+    private DateTimeOffset _nextClaim = DateTimeOffset.MinValue;
 
     private const int PurgeBatch = 10_000;
 
@@ -39,6 +42,24 @@ internal sealed class StreamDeliveryService(
             return;
         }
 
+        local.Open();
+        try
+        {
+            await PumpAsync(stoppingToken);
+        }
+        finally
+        {
+            // What was committed leased to this silo but not delivered goes back at once, not after its lease.
+            var left = local.Close();
+            if (left.Count > 0)
+            {
+                await outbox.ReleaseAsync(left, time.GetUtcNow(), "its silo stopped before delivering it", CancellationToken.None);
+            }
+        }
+    }
+
+    private async Task PumpAsync(CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -96,29 +117,27 @@ internal sealed class StreamDeliveryService(
         return purged;
     }
 
-    /// <summary>One claim-and-deliver pass; returns how many messages it claimed.</summary>
+    /// <summary>
+    /// One pass: this silo's own committed messages, then a claim when nothing of its own was waiting or the poll
+    /// interval has passed; returns how many messages it took.
+    /// </summary>
     public async Task<int> DeliverOnceAsync(CancellationToken cancellationToken)
     {
         await _oneAtATime.WaitAsync(cancellationToken);
         try
         {
-            var claimed = await outbox.ClaimAsync(_options.SiloName, _options.WorkBatchSize, _options.WorkLease, time.GetUtcNow(), cancellationToken);
-            if (claimed.Count == 0)
+            var own = local.Take(_options.WorkBatchSize);
+            await DeliverAsync([.. own.Select(m => new Delivery(m, 0))]);
+            var now = time.GetUtcNow();
+            if (own.Count > 0 && now < _nextClaim)
             {
-                return 0;
+                return own.Count;
             }
 
-            var streams = claimed
-                .GroupBy(r => (r.Message.StreamNamespace, r.Message.StreamKey))
-                .Select(g => DeliverStreamAsync([.. g.OrderBy(r => r.Sequence)]));
-            var delivered = (await Task.WhenAll(streams)).SelectMany(d => d).ToList();
-            if (delivered.Count > 0)
-            {
-                // Not cancellable: delivered work must be recorded even while the silo stops, or it goes out again after the lease.
-                await outbox.CompleteAsync(delivered, time.GetUtcNow(), CancellationToken.None);
-            }
-
-            return claimed.Count;
+            _nextClaim = now + _options.StreamPollInterval;
+            var claimed = await outbox.ClaimAsync(_options.SiloName, _options.WorkBatchSize, _options.WorkLease, now, cancellationToken);
+            await DeliverAsync([.. claimed.Select(r => new Delivery(r.Message, r.Attempts))]);
+            return own.Count + claimed.Count;
         }
         finally
         {
@@ -126,26 +145,46 @@ internal sealed class StreamDeliveryService(
         }
     }
 
-    // Delivers in order; after a failure the rest of the stream waits for the retry, so order holds.
-    private async Task<List<long>> DeliverStreamAsync(OutboxRecord[] records)
+    // Delivers stream by stream, each in the order given (commit or sequence order), and records what went out.
+    private async Task DeliverAsync(Delivery[] deliveries)
     {
-        var delivered = new List<long>(records.Length);
-        for (var i = 0; i < records.Length; i++)
+        if (deliveries.Length == 0)
         {
-            var record = records[i];
+            return;
+        }
+
+        var streams = deliveries
+            .GroupBy(d => (d.Message.StreamNamespace, d.Message.StreamKey))
+            .Select(g => DeliverStreamAsync([.. g]));
+        var delivered = (await Task.WhenAll(streams)).SelectMany(d => d).ToList();
+        if (delivered.Count > 0)
+        {
+            // Not cancellable: delivered work must be recorded even while the silo stops, or it goes out again after the lease.
+            await outbox.CompleteAsync(delivered, time.GetUtcNow(), CancellationToken.None);
+        }
+    }
+
+    // Delivers in order; after a failure the rest of the stream waits for the retry, so order holds.
+    private async Task<List<Guid>> DeliverStreamAsync(Delivery[] deliveries)
+    {
+        var delivered = new List<Guid>(deliveries.Length);
+        for (var i = 0; i < deliveries.Length; i++)
+        {
+            var (message, attempts) = deliveries[i];
             try
             {
-                await DeliverAsync(record);
-                delivered.Add(record.Sequence);
+                await DeliverAsync(message);
+                delivered.Add(message.EventId);
             }
             catch (Exception ex)
             {
-                var retryAt = time.GetUtcNow() + Backoff(record.Attempts);
+                var retryAt = time.GetUtcNow() + Backoff(attempts);
                 logger.LogWarning(ex, "Delivery of event {EventId} on stream {Namespace}/{Key} failed (attempt {Attempt}); retry at {RetryAt}",
-                    record.Message.EventId, record.Message.StreamNamespace, record.Message.StreamKey, record.Attempts + 1, retryAt);
-                for (var j = i; j < records.Length; j++)
+                    message.EventId, message.StreamNamespace, message.StreamKey, attempts + 1, retryAt);
+                await outbox.ReleaseAsync([message.EventId], retryAt, ex.Message, CancellationToken.None);
+                if (i + 1 < deliveries.Length)
                 {
-                    await outbox.ReleaseAsync(records[j].Sequence, retryAt, j == i ? ex.Message : "waiting for an earlier event of its stream", CancellationToken.None);
+                    await outbox.ReleaseAsync([.. deliveries[(i + 1)..].Select(d => d.Message.EventId)], retryAt, "waiting for an earlier event of its stream", CancellationToken.None);
                 }
 
                 break;
@@ -155,22 +194,22 @@ internal sealed class StreamDeliveryService(
         return delivered;
     }
 
-    private async Task DeliverAsync(OutboxRecord record)
+    private async Task DeliverAsync(OutboxMessage message)
     {
-        var subscribers = registry.GetImplicitSubscribers(record.Message.StreamNamespace);
+        var subscribers = registry.GetImplicitSubscribers(message.StreamNamespace);
         if (subscribers.Count == 0)
         {
             return;
         }
 
-        var item = StreamPayload.Read(record.Message, json.Options);
-        var token = new StreamSequenceToken(record.Sequence, record.Message.EventId);
+        var item = StreamPayload.Read(message, json.Options);
+        var token = new StreamSequenceToken(message.EventId);
         foreach (var subscriber in subscribers)
         {
             var invoker = _invokers.GetOrAdd((subscriber.ClassType, item.GetType()), static key => CreateInvoker(key.Grain, key.Payload))
                 ?? throw new InvalidOperationException(
-                    $"{subscriber.ClassType.Name} subscribes to '{record.Message.StreamNamespace}' but implements no IAsyncObserver<T> for {item.GetType().Name}.");
-            var grainId = GrainId.Create(subscriber.GrainType, record.Message.StreamKey);
+                    $"{subscriber.ClassType.Name} subscribes to '{message.StreamNamespace}' but implements no IAsyncObserver<T> for {item.GetType().Name}.");
+            var grainId = GrainId.Create(subscriber.GrainType, message.StreamKey);
 
             // A stale activation (another silo wrote the grain meanwhile) wrote nothing and was dropped: the next
             // attempt reaches a fresh one that decides from what is stored, without waiting for the stream's backoff.
@@ -208,4 +247,7 @@ internal sealed class StreamDeliveryService(
 
     private static Task Observe<T>(object grain, object item, StreamSequenceToken token) =>
         ((IAsyncObserver<T>)grain).OnNextAsync((T)item, token);
+
+    // A message to deliver and how many attempts came before this one.
+    private readonly record struct Delivery(OutboxMessage Message, int Attempts);
 }

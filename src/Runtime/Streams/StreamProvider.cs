@@ -4,7 +4,7 @@ using Scheduling.Runtime.Storage;
 namespace Scheduling.Runtime.Streams;
 
 /// <summary>The silo's stream provider: every publish goes through the durable outbox.</summary>
-internal sealed class StreamProvider(IOutboxStore outbox, IOutboxSignal signal, GrainStateJson json, TimeProvider time) : IStreamProvider
+internal sealed class StreamProvider(IOutboxStore outbox, LocalDeliveries deliveries, GrainStateJson json, TimeProvider time) : IStreamProvider
 {
     public const string DefaultName = "Default";
 
@@ -17,8 +17,9 @@ internal sealed class StreamProvider(IOutboxStore outbox, IOutboxSignal signal, 
         where T : notnull
     {
         var message = StreamPayload.CreateMessage(streamId, item, eventId, time.GetUtcNow(), json.Options);
-        await outbox.AppendAsync([message], CancellationToken.None);
-        signal.Signal();
+        var lease = deliveries.Lease();
+        await outbox.AppendAsync([message], lease, CancellationToken.None);
+        deliveries.Committed([message], lease);
     }
 
     private sealed class OutboxStream<T>(StreamProvider provider, StreamId streamId) : IAsyncStream<T>

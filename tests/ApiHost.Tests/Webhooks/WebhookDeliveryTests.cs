@@ -202,7 +202,7 @@ public abstract class WebhookDeliveryTests<TStorage>(TStorage storage) : ApiTest
         var id = await tenant.BookIdAsync(shop.Booking("09:00"));
         var appointment = await Factory.Services.GetRequiredService<IAppointmentStore>().GetAsync(tenant.CompanyId, id, CancellationToken.None);
         var stream = Factory.Services.GetRequiredService<IStreamProvider>().GetStream<AppointmentEvent>(StreamId.Create(AppointmentEvent.StreamNamespace, tenant.CompanyId));
-        var token = new StreamSequenceToken(0, Guid.NewGuid());
+        var token = new StreamSequenceToken(Guid.NewGuid());
         await stream.OnNextAsync(new AppointmentEvent("appointment.reminder", tenant.CompanyId, appointment!, null, _clock.GetUtcNow()), token);
         await DeliverAsync();
 

@@ -356,21 +356,32 @@ public sealed record CopiedNote(long Key, string Text);
 
 /// <summary>The implicit subscriber of "notes" streams: keeps every item it was handed, as the object it got.</summary>
 [ImplicitStreamSubscription(Namespace)]
-public sealed class NoteReaderGrain : Grain, INoteReaderGrain, IAsyncObserver<SharedNote>, IAsyncObserver<CopiedNote>
+public sealed class NoteReaderGrain(TestProbe probe) : Grain, INoteReaderGrain, IAsyncObserver<SharedNote>, IAsyncObserver<CopiedNote>
 {
     public const string Namespace = "notes";
 
+    /// <summary>A shared note with this text is kept only once the probe's gate opens.</summary>
+    public const string HoldText = "hold";
+
     public static readonly ConcurrentDictionary<long, ConcurrentQueue<object>> Received = new();
 
-    public Task OnNextAsync(SharedNote item, StreamSequenceToken? token = null) => Keep(item.Key, item);
-
-    public Task OnNextAsync(CopiedNote item, StreamSequenceToken? token = null) => Keep(item.Key, item);
-
-    private static Task Keep(long key, object item)
+    public async Task OnNextAsync(SharedNote item, StreamSequenceToken? token = null)
     {
-        Received.GetOrAdd(key, _ => new ConcurrentQueue<object>()).Enqueue(item);
+        if (item.Text == HoldText)
+        {
+            await probe.HoldAsync();
+        }
+
+        Keep(item.Key, item);
+    }
+
+    public Task OnNextAsync(CopiedNote item, StreamSequenceToken? token = null)
+    {
+        Keep(item.Key, item);
         return Task.CompletedTask;
     }
+
+    private static void Keep(long key, object item) => Received.GetOrAdd(key, _ => new ConcurrentQueue<object>()).Enqueue(item);
 }
 
 public interface INoteReaderGrain : IGrainWithIntegerKey

@@ -24,7 +24,7 @@ public sealed class PostgresChangeListenerTests(PostgresStorageFixture fixture) 
 
         await new PostgresOutboxStore(fixture.DataSource, fixture.Options).AppendAsync(
             [new OutboxMessage(Guid.NewGuid(), "appointments", "company-1", "AppointmentCreated", "{}"u8.ToArray(), DateTimeOffset.UnixEpoch)],
-            default);
+            null, default);
         Assert.Equal("outbox", await runtime.NextAsync());
     }
 

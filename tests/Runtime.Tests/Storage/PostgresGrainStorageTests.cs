@@ -159,7 +159,7 @@ public sealed class PostgresGrainStorageTests(PostgresStorageFixture fixture) : 
         }
 
         await storage.WriteAsync(Write(NewKey(), 0, [Message()]), default);
-        await new PostgresOutboxStore(fixture.DataSource, options).AppendAsync([Message()], default);
+        await new PostgresOutboxStore(fixture.DataSource, options).AppendAsync([Message()], null, default);
         await fixture.ExecuteAsync("NOTIFY test_sentinel");
 
         Assert.True(await listener.WaitAsync(TimeSpan.FromSeconds(10)));

@@ -225,7 +225,7 @@ public abstract class StorageContractTests : IAsyncLifetime
         var key = NewKey();
         await Grains.WriteAsync(Write(key, 0, """{"n":1}"""), default);
         var published = Message("s", T0);
-        await Outbox.AppendAsync([published], default);
+        await Outbox.AppendAsync([published], null, default);
 
         // The second message repeats an event id the outbox already holds: the whole write must fail.
         var fresh = Message("s", T0);
@@ -246,7 +246,7 @@ public abstract class StorageContractTests : IAsyncLifetime
     public async Task ClaimTakesDueMessagesInSequenceOrderUpToTheLimit()
     {
         var messages = Enumerable.Range(0, 3).Select(_ => Message("s", T0)).ToArray();
-        await Outbox.AppendAsync(messages, default);
+        await Outbox.AppendAsync(messages, null, default);
 
         var first = await Outbox.ClaimAsync("silo-a", 2, Lease, T0, default);
         var second = await Outbox.ClaimAsync("silo-b", 2, Lease, T0, default);
@@ -260,7 +260,7 @@ public abstract class StorageContractTests : IAsyncLifetime
     [Fact]
     public async Task MessageIsNotDueBeforeItWasCreated()
     {
-        await Outbox.AppendAsync([Message("s", T0.AddMinutes(5))], default);
+        await Outbox.AppendAsync([Message("s", T0.AddMinutes(5))], null, default);
 
         Assert.Empty(await Outbox.ClaimAsync("silo-a", 10, Lease, T0, default));
         Assert.Single(await Outbox.ClaimAsync("silo-a", 10, Lease, T0.AddMinutes(5), default));
@@ -270,7 +270,7 @@ public abstract class StorageContractTests : IAsyncLifetime
     public async Task ClaimedMessageIsNotClaimedAgainUntilItsLeaseRunsOut()
     {
         var message = Message("s", T0);
-        await Outbox.AppendAsync([message], default);
+        await Outbox.AppendAsync([message], null, default);
         var claimed = Assert.Single(await Outbox.ClaimAsync("silo-a", 10, Lease, T0, default));
 
         Assert.Empty(await Outbox.ClaimAsync("silo-b", 10, Lease, T0 + Lease - TimeSpan.FromSeconds(1), default));
@@ -284,10 +284,10 @@ public abstract class StorageContractTests : IAsyncLifetime
     [Fact]
     public async Task CompletedMessagesAreNeverClaimedAgain()
     {
-        await Outbox.AppendAsync([Message("s", T0), Message("s", T0)], default);
+        await Outbox.AppendAsync([Message("s", T0), Message("s", T0)], null, default);
         var claimed = await Outbox.ClaimAsync("silo-a", 10, Lease, T0, default);
 
-        await Outbox.CompleteAsync([claimed[0].Sequence], T0.AddSeconds(1), default);
+        await Outbox.CompleteAsync([claimed[0].Message.EventId], T0.AddSeconds(1), default);
 
         var later = await Outbox.ClaimAsync("silo-b", 10, Lease, T0.AddHours(1), default);
         Assert.Equal([claimed[1].Sequence], later.Select(r => r.Sequence));
@@ -297,10 +297,10 @@ public abstract class StorageContractTests : IAsyncLifetime
     public async Task ReleasedMessageComesBackAtItsRetryTimeWithTheAttemptCounted()
     {
         var message = Message("s", T0);
-        await Outbox.AppendAsync([message], default);
+        await Outbox.AppendAsync([message], null, default);
         var claimed = Assert.Single(await Outbox.ClaimAsync("silo-a", 10, Lease, T0, default));
 
-        await Outbox.ReleaseAsync(claimed.Sequence, T0.AddSeconds(30), "receiver answered 503", default);
+        await Outbox.ReleaseAsync([claimed.Message.EventId], T0.AddSeconds(30), "receiver answered 503", default);
 
         Assert.Empty(await Outbox.ClaimAsync("silo-a", 10, Lease, T0.AddSeconds(29), default));
         var retried = Assert.Single(await Outbox.ClaimAsync("silo-b", 10, Lease, T0.AddSeconds(30), default));
@@ -313,17 +313,17 @@ public abstract class StorageContractTests : IAsyncLifetime
     public async Task PurgeForgetsMessagesDeliveredBeforeTheCutoffOldestFirstAndNeverPendingOnes()
     {
         var (early, late, pending) = (Message("s", T0), Message("s", T0), Message("s", T0));
-        await Outbox.AppendAsync([early, late, pending], default);
+        await Outbox.AppendAsync([early, late, pending], null, default);
         var claimed = await Outbox.ClaimAsync("silo-a", 10, Lease, T0, default);
-        await Outbox.CompleteAsync([claimed[0].Sequence], T0.AddSeconds(1), default);
-        await Outbox.CompleteAsync([claimed[1].Sequence], T0.AddSeconds(10), default);
+        await Outbox.CompleteAsync([claimed[0].Message.EventId], T0.AddSeconds(1), default);
+        await Outbox.CompleteAsync([claimed[1].Message.EventId], T0.AddSeconds(10), default);
 
         Assert.Equal(1, await Outbox.PurgeDeliveredAsync(T0.AddSeconds(5), 100, default));
         Assert.Equal(0, await Outbox.PurgeDeliveredAsync(T0.AddSeconds(5), 100, default));
 
         // A purged message's event id is forgotten; a kept one still refuses a second publish.
-        await Outbox.AppendAsync([early with { CreatedAt = T0.AddSeconds(20) }], default);
-        await Assert.ThrowsAnyAsync<Exception>(() => Outbox.AppendAsync([late], default));
+        await Outbox.AppendAsync([early with { CreatedAt = T0.AddSeconds(20) }], null, default);
+        await Assert.ThrowsAnyAsync<Exception>(() => Outbox.AppendAsync([late], null, default));
 
         Assert.Equal(1, await Outbox.PurgeDeliveredAsync(T0.AddDays(9), 1, default));
         Assert.Equal(0, await Outbox.PurgeDeliveredAsync(T0.AddDays(9), 1, default));
@@ -336,22 +336,61 @@ public abstract class StorageContractTests : IAsyncLifetime
     public async Task StatsCountUndeliveredMessagesAndTheAgeOfTheOldest()
     {
         Assert.Equal(new OutboxStats(0, TimeSpan.Zero), await Outbox.GetStatsAsync(T0, default));
-        await Outbox.AppendAsync([Message("s", T0), Message("s", T0.AddSeconds(10))], default);
+        await Outbox.AppendAsync([Message("s", T0), Message("s", T0.AddSeconds(10))], null, default);
 
         Assert.Equal(new OutboxStats(2, TimeSpan.FromSeconds(60)), await Outbox.GetStatsAsync(T0.AddSeconds(60), default));
 
         var claimed = await Outbox.ClaimAsync("silo-a", 1, Lease, T0.AddSeconds(60), default);
         Assert.Equal(new OutboxStats(2, TimeSpan.FromSeconds(60)), await Outbox.GetStatsAsync(T0.AddSeconds(60), default));
-        await Outbox.CompleteAsync([claimed[0].Sequence], T0.AddSeconds(60), default);
+        await Outbox.CompleteAsync([claimed[0].Message.EventId], T0.AddSeconds(60), default);
 
         Assert.Equal(new OutboxStats(1, TimeSpan.FromSeconds(50)), await Outbox.GetStatsAsync(T0.AddSeconds(60), default));
+    }
+
+    [Fact]
+    public async Task MessagesBornLeasedAreLeftToTheirOwnerUntilTheLeaseRunsOutWithTheAttemptCounted()
+    {
+        var key = NewKey();
+        var lease = new OutboxLease("silo-a", T0 + Lease);
+        var (published, written, free) = (Message("s", T0), Message("s", T0), Message("s", T0));
+        await Outbox.AppendAsync([published], lease, default);
+        await Grains.WriteAsync(Write(key, 0, """{"n":1}""", written) with { OutboxLease = lease }, default);
+        await Outbox.AppendAsync([free], null, default);
+
+        // Only the row without a lease can be claimed while the owner's lease holds.
+        var claimed = Assert.Single(await Outbox.ClaimAsync("silo-b", 10, Lease, T0 + Lease - TimeSpan.FromSeconds(1), default));
+        Assert.Equal(free.EventId, claimed.Message.EventId);
+        Assert.Equal(3, (await Outbox.GetStatsAsync(T0, default)).Pending);
+
+        // The owner never reported back: the rows go to whoever claims after the lease, their first attempt counted.
+        var takenOver = await Outbox.ClaimAsync("silo-b", 10, Lease, T0 + Lease, default);
+        Assert.Equal([published.EventId, written.EventId], takenOver.Select(r => r.Message.EventId));
+        Assert.All(takenOver, r => Assert.Equal(1, r.Attempts));
+        AssertSameMessage(written, takenOver[1].Message);
+    }
+
+    [Fact]
+    public async Task TheOwnerCompletesOrReleasesBornLeasedMessagesByEventId()
+    {
+        var lease = new OutboxLease("silo-a", T0 + Lease);
+        var (delivered, failed) = (Message("s", T0), Message("s", T0));
+        await Outbox.AppendAsync([delivered, failed], lease, default);
+
+        await Outbox.CompleteAsync([delivered.EventId], T0.AddSeconds(1), default);
+        await Outbox.ReleaseAsync([failed.EventId], T0.AddSeconds(30), "receiver answered 503", default);
+
+        Assert.Equal(1, (await Outbox.GetStatsAsync(T0, default)).Pending);
+        Assert.Empty(await Outbox.ClaimAsync("silo-b", 10, Lease, T0.AddSeconds(29), default));
+        var retried = Assert.Single(await Outbox.ClaimAsync("silo-b", 10, Lease, T0.AddSeconds(30), default));
+        Assert.Equal(failed.EventId, retried.Message.EventId);
+        Assert.Equal(1, retried.Attempts);
     }
 
     [Fact]
     public async Task ConcurrentClaimersNeverGetTheSameMessage()
     {
         const int count = 200;
-        await Outbox.AppendAsync(Enumerable.Range(0, count).Select(_ => Message("s", T0)).ToArray(), default);
+        await Outbox.AppendAsync(Enumerable.Range(0, count).Select(_ => Message("s", T0)).ToArray(), null, default);
         using var start = new Barrier(4);
 
         var claimers = Enumerable.Range(0, 4).Select(i => Task.Run(async () =>

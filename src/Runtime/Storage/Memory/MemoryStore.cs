@@ -10,6 +10,7 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
     private readonly Lock _lock = new();
     private readonly Dictionary<GrainStateKey, StoredState> _states = [];
     private readonly SortedDictionary<long, OutboxEntry> _pending = [];
+    private readonly Dictionary<Guid, long> _pendingByEvent = [];
     private readonly HashSet<Guid> _eventIds = [];
 
     // Delivered messages leave _pending at once; their ids stay (de-duplication) until purged, oldest first.
@@ -77,7 +78,7 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
 
             var version = current + 1;
             _states[write.Key] = write.KeepPayload ? stored! with { Version = version } : new StoredState(write.Payload?.ToArray(), version);
-            AppendUnlocked(write.Outbox);
+            AppendUnlocked(write.Outbox, write.OutboxLease);
             foreach (var reminder in write.Attachments.OfType<ReminderChange>())
             {
                 ApplyUnlocked(reminder);
@@ -94,12 +95,12 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
 
     public Task<bool> IsReachableAsync(CancellationToken cancellationToken) => Task.FromResult(true);
 
-    public Task AppendAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
+    public Task AppendAsync(IReadOnlyList<OutboxMessage> messages, OutboxLease? lease, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
             ValidateNewEvents(messages);
-            AppendUnlocked(messages);
+            AppendUnlocked(messages, lease);
         }
 
         return Task.CompletedTask;
@@ -122,25 +123,28 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
                     continue;
                 }
 
+                // Attempts count claims (a born-leased row starts at one), as in PostgreSQL: an attempt whose silo
+                // never reported back still counts towards the backoff.
                 entry.LeaseOwner = owner;
                 entry.LeaseUntil = now + lease;
                 claimed.Add(new OutboxRecord(entry.Sequence, entry.Message, entry.Attempts));
+                entry.Attempts++;
             }
         }
 
         return Task.FromResult<IReadOnlyList<OutboxRecord>>(claimed);
     }
 
-    public Task CompleteAsync(IReadOnlyList<long> sequences, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task CompleteAsync(IReadOnlyList<Guid> eventIds, DateTimeOffset now, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            foreach (var sequence in sequences)
+            foreach (var eventId in eventIds)
             {
-                if (_pending.Remove(sequence, out var entry))
+                if (_pendingByEvent.Remove(eventId, out var sequence) && _pending.Remove(sequence))
                 {
                     _delivered++;
-                    _deliveredIds.Enqueue((now, entry.Message.EventId));
+                    _deliveredIds.Enqueue((now, eventId));
                 }
             }
         }
@@ -148,17 +152,19 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
         return Task.CompletedTask;
     }
 
-    public Task ReleaseAsync(long sequence, DateTimeOffset retryAt, string? error, CancellationToken cancellationToken)
+    public Task ReleaseAsync(IReadOnlyList<Guid> eventIds, DateTimeOffset retryAt, string? error, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            if (_pending.TryGetValue(sequence, out var entry))
+            foreach (var eventId in eventIds)
             {
-                entry.Attempts++;
-                entry.NextAttemptAt = retryAt;
-                entry.LeaseOwner = null;
-                entry.LeaseUntil = null;
-                entry.LastError = error;
+                if (_pendingByEvent.TryGetValue(eventId, out var sequence) && _pending.TryGetValue(sequence, out var entry))
+                {
+                    entry.NextAttemptAt = retryAt;
+                    entry.LeaseOwner = null;
+                    entry.LeaseUntil = null;
+                    entry.LastError = error;
+                }
             }
         }
 
@@ -303,13 +309,20 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
     }
 
     // Caller holds _lock and validated the messages.
-    private void AppendUnlocked(IReadOnlyList<OutboxMessage> messages)
+    private void AppendUnlocked(IReadOnlyList<OutboxMessage> messages, OutboxLease? lease)
     {
         foreach (var message in messages)
         {
             _eventIds.Add(message.EventId);
             var sequence = ++_sequence;
-            _pending[sequence] = new OutboxEntry(sequence, message) { NextAttemptAt = message.CreatedAt };
+            _pendingByEvent[message.EventId] = sequence;
+            _pending[sequence] = new OutboxEntry(sequence, message)
+            {
+                NextAttemptAt = message.CreatedAt,
+                Attempts = lease is null ? 0 : 1,
+                LeaseOwner = lease?.Owner,
+                LeaseUntil = lease?.Until,
+            };
         }
     }
 

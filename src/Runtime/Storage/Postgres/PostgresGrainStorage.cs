@@ -194,7 +194,7 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth, IAsync
         // cheaper to it once it has seen the array), which cost more than running them.
         batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('plan_cache_mode', 'force_generic_plan', true)"));
         var stateStatements = AddStateCommands(batch, [.. writes.Select(w => w.Write)]);
-        var outbox = writes.SelectMany(w => w.Write.Outbox).ToList();
+        var outbox = writes.SelectMany(w => w.Write.Outbox.Select(m => (m, w.Write.OutboxLease))).ToList();
         if (outbox.Count > 0)
         {
             batch.BatchCommands.Add(PostgresOutboxStore.CreateInsertCommand(outbox));
@@ -248,7 +248,7 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth, IAsync
     }
 
     // One statement for the whole transaction: a change notification per state written, and one for the outbox when any
-    // write appended to it. NOTIFY is transactional: it goes out on commit and never for a rolled back write.
+    // write appended rows another silo may claim. NOTIFY is transactional: it goes out on commit and never for a rolled back write.
     private void AddNotifyCommands(NpgsqlBatch batch, IEnumerable<GrainStateWrite> writes)
     {
         if (!_options.NotifyChanges)
@@ -261,7 +261,8 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth, IAsync
         foreach (var write in writes)
         {
             changes.Add(PostgresNotifications.FormatGrainChange(_options.NotificationOrigin, write.Key, write.ExpectedVersion + 1));
-            anyOutbox |= write.Outbox.Count > 0;
+            // Rows born leased wait for their owner; other silos have nothing to claim yet.
+            anyOutbox |= write.Outbox.Count > 0 && write.OutboxLease is null;
         }
 
         var notify = new NpgsqlBatchCommand("SELECT pg_notify(@channel, change) FROM unnest(@changes) AS change");

@@ -21,7 +21,7 @@ public sealed class PostgresOutboxStore : IOutboxStore
         _options = options;
     }
 
-    public async Task AppendAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
+    public async Task AppendAsync(IReadOnlyList<OutboxMessage> messages, OutboxLease? lease, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
         if (messages.Count == 0)
@@ -31,9 +31,10 @@ public sealed class PostgresOutboxStore : IOutboxStore
 
         // A batch without an explicit transaction runs in one implicit transaction: all messages or none.
         await using var batch = _dataSource.CreateBatch();
-        batch.BatchCommands.Add(CreateInsertCommand(messages));
-        if (_options.NotifyChanges)
+        batch.BatchCommands.Add(CreateInsertCommand([.. messages.Select(m => (m, lease))]));
+        if (_options.NotifyChanges && lease is null)
         {
+            // Rows born leased wait for their owner; other silos have nothing to claim yet.
             batch.BatchCommands.Add(CreateNotifyCommand());
         }
 
@@ -97,10 +98,10 @@ public sealed class PostgresOutboxStore : IOutboxStore
         return records;
     }
 
-    public async Task CompleteAsync(IReadOnlyList<long> sequences, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task CompleteAsync(IReadOnlyList<Guid> eventIds, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(sequences);
-        if (sequences.Count == 0)
+        ArgumentNullException.ThrowIfNull(eventIds);
+        if (eventIds.Count == 0)
         {
             return;
         }
@@ -108,21 +109,27 @@ public sealed class PostgresOutboxStore : IOutboxStore
         await using var command = _dataSource.CreateCommand(
             """
             UPDATE outbox SET delivered_at = @now, lease_owner = NULL, lease_until = NULL
-            WHERE sequence = ANY(@sequences) AND delivered_at IS NULL
+            WHERE event_id = ANY(@eventIds) AND delivered_at IS NULL
             """);
         command.Parameters.AddWithValue("now", now.ToUniversalTime());
-        command.Parameters.AddWithValue("sequences", sequences.ToArray());
+        command.Parameters.AddWithValue("eventIds", eventIds.ToArray());
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task ReleaseAsync(long sequence, DateTimeOffset retryAt, string? error, CancellationToken cancellationToken)
+    public async Task ReleaseAsync(IReadOnlyList<Guid> eventIds, DateTimeOffset retryAt, string? error, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(eventIds);
+        if (eventIds.Count == 0)
+        {
+            return;
+        }
+
         await using var command = _dataSource.CreateCommand(
             """
             UPDATE outbox SET lease_owner = NULL, lease_until = NULL, next_attempt_at = @retryAt, last_error = @error
-            WHERE sequence = @sequence AND delivered_at IS NULL
+            WHERE event_id = ANY(@eventIds) AND delivered_at IS NULL
             """);
-        command.Parameters.AddWithValue("sequence", sequence);
+        command.Parameters.AddWithValue("eventIds", eventIds.ToArray());
         command.Parameters.AddWithValue("retryAt", retryAt.ToUniversalTime());
         command.Parameters.Add(new NpgsqlParameter("error", NpgsqlDbType.Text) { Value = (object?)error ?? DBNull.Value });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -159,18 +166,21 @@ public sealed class PostgresOutboxStore : IOutboxStore
     }
 
     /// <summary>
-    /// One insert of all <paramref name="messages"/>, in their order (sequence numbers rise with it); shared with state
-    /// writes so both paths write identical rows.
+    /// One insert of all <paramref name="messages"/>, in their order (sequence numbers rise with it), each born leased
+    /// when it comes with a lease (its first attempt then counts as made); shared with state writes so both paths write
+    /// identical rows.
     /// </summary>
-    internal static NpgsqlBatchCommand CreateInsertCommand(IReadOnlyList<OutboxMessage> messages)
+    internal static NpgsqlBatchCommand CreateInsertCommand(IReadOnlyList<(OutboxMessage Message, OutboxLease? Lease)> messages)
     {
         ArgumentNullException.ThrowIfNull(messages);
         var command = new NpgsqlBatchCommand(
             """
-            INSERT INTO outbox (event_id, stream_namespace, stream_key, payload_type, payload, created_at, next_attempt_at)
-            SELECT m.event_id, m.stream_namespace, m.stream_key, m.payload_type, m.payload, m.created_at, m.created_at
-            FROM unnest(@eventIds, @namespaces, @streamKeys, @payloadTypes, @payloads, @createdAts)
-                WITH ORDINALITY AS m(event_id, stream_namespace, stream_key, payload_type, payload, created_at, n)
+            INSERT INTO outbox (event_id, stream_namespace, stream_key, payload_type, payload, created_at, next_attempt_at,
+                                attempts, lease_owner, lease_until)
+            SELECT m.event_id, m.stream_namespace, m.stream_key, m.payload_type, m.payload, m.created_at, m.created_at,
+                   CASE WHEN m.lease_owner IS NULL THEN 0 ELSE 1 END, m.lease_owner, m.lease_until
+            FROM unnest(@eventIds, @namespaces, @streamKeys, @payloadTypes, @payloads, @createdAts, @leaseOwners, @leaseUntils)
+                WITH ORDINALITY AS m(event_id, stream_namespace, stream_key, payload_type, payload, created_at, lease_owner, lease_until, n)
             ORDER BY m.n
             """);
         var eventIds = new Guid[messages.Count];
@@ -179,15 +189,19 @@ public sealed class PostgresOutboxStore : IOutboxStore
         var payloadTypes = new string[messages.Count];
         var payloads = new byte[messages.Count][];
         var createdAts = new DateTimeOffset[messages.Count];
+        var leaseOwners = new string?[messages.Count];
+        var leaseUntils = new DateTimeOffset?[messages.Count];
         for (var i = 0; i < messages.Count; i++)
         {
-            var message = messages[i];
+            var (message, lease) = messages[i];
             eventIds[i] = message.EventId;
             namespaces[i] = message.StreamNamespace;
             streamKeys[i] = message.StreamKey;
             payloadTypes[i] = message.PayloadType;
             payloads[i] = message.Payload;
             createdAts[i] = message.CreatedAt.ToUniversalTime();
+            leaseOwners[i] = lease?.Owner;
+            leaseUntils[i] = lease?.Until.ToUniversalTime();
         }
 
         command.Parameters.AddWithValue("eventIds", eventIds);
@@ -196,6 +210,8 @@ public sealed class PostgresOutboxStore : IOutboxStore
         command.Parameters.AddWithValue("payloadTypes", payloadTypes);
         command.Parameters.Add(new NpgsqlParameter("payloads", NpgsqlDbType.Array | NpgsqlDbType.Jsonb) { Value = payloads });
         command.Parameters.AddWithValue("createdAts", createdAts);
+        command.Parameters.Add(new NpgsqlParameter("leaseOwners", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = leaseOwners });
+        command.Parameters.Add(new NpgsqlParameter("leaseUntils", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = leaseUntils });
         return command;
     }
 
