@@ -30,7 +30,7 @@ public sealed class GrainRuntimeOptions
     public TimeSpan StreamPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// After a wake-up the stream pump waits this long before claiming, so one claim takes the events of many
+    /// After a wake-up the stream pump waits this long before its pass, so one pass takes the events of many
     /// commits instead of one claim per commit (events are asynchronous; this bounds their extra delay).
     /// </summary>
     public TimeSpan StreamBatchDelay { get; set; } = TimeSpan.FromMilliseconds(20);
