@@ -26,12 +26,12 @@ public sealed class GrainRuntimeOptions
     /// <summary>How long a claimed reminder firing or outbox message stays leased to this silo.</summary>
     public TimeSpan WorkLease { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>How often the outbox is polled when no signal arrives.</summary>
+    /// <summary>How often the outbox is polled when no signal arrives, and how often a pump busy with its own rows claims others.</summary>
     public TimeSpan StreamPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// After a wake-up the stream pump waits this long before its pass, so one pass takes the events of many
-    /// commits instead of one claim per commit (events are asynchronous; this bounds their extra delay).
+    /// commits instead of one pass per commit (events are asynchronous; this bounds their extra delay).
     /// </summary>
     public TimeSpan StreamBatchDelay { get; set; } = TimeSpan.FromMilliseconds(20);
 
