@@ -4,8 +4,9 @@ using NpgsqlTypes;
 namespace Scheduling.Runtime.Storage.Postgres;
 
 /// <summary>
-/// The outbox table as a durable queue. Rows are claimed under a lease with FOR UPDATE SKIP LOCKED, so any
-/// number of silos can deliver at once; a crashed silo's rows come back when their lease runs out.
+/// The outbox table as a durable queue. Rows are claimed under a lease with FOR UPDATE SKIP LOCKED, or born leased to
+/// the silo that writes them, so any number of silos can deliver at once; a crashed silo's rows come back when their
+/// lease runs out.
 /// Every time comes from the caller (the application's clock), never from the database's.
 /// </summary>
 public sealed class PostgresOutboxStore : IOutboxStore
