@@ -51,9 +51,14 @@ internal sealed class StreamDeliveryService(
         {
             // What was committed leased to this silo but not delivered goes back at once, not after its lease.
             var left = local.Close();
-            if (left.Count > 0)
+            try
             {
                 await outbox.ReleaseAsync(left, time.GetUtcNow(), "its silo stopped before delivering it", CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                // The rows stay leased and come back when the lease runs out, as after a crash.
+                logger.LogWarning(ex, "Could not give back {Count} undelivered outbox messages at stop; they return after their lease", left.Count);
             }
         }
     }
