@@ -337,9 +337,11 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth, IAsync
                      ON CONFLICT (grain_type, grain_key, state_name) DO NOTHING
                      """,
 
-                // Only the version moves: no payload to send, parse and store again.
+                // Only the version moves: no payload to send, parse and store again. updated_at stays the payload's
+                // time, so the new row version differs from the old only in the version: PostgreSQL then logs those
+                // few bytes, not the row (about 1.2 KB of WAL per booking for a calendar's payload).
                 1 => """
-                     UPDATE grain_state AS s SET version = w.expected + 1, updated_at = now()
+                     UPDATE grain_state AS s SET version = w.expected + 1
                      FROM unnest(@types, @keys, @states, @expected) AS w(grain_type, grain_key, state_name, expected)
                      WHERE s.grain_type = w.grain_type AND s.grain_key = w.grain_key AND s.state_name = w.state_name
                        AND s.version = w.expected
