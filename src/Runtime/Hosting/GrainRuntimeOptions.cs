@@ -35,14 +35,6 @@ public sealed class GrainRuntimeOptions
     /// </summary>
     public TimeSpan StreamBatchDelay { get; set; } = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>
-    /// How long delivered outbox messages are kept (audit, and de-duplication of re-published event ids) before the
-    /// stream pump deletes them; checked every <see cref="OutboxPurgeInterval"/>.
-    /// </summary>
-    public TimeSpan OutboxRetention { get; set; } = TimeSpan.FromDays(1);
-
-    public TimeSpan OutboxPurgeInterval { get; set; } = TimeSpan.FromMinutes(5);
-
     /// <summary>Most messages or reminders one claim takes.</summary>
     public int WorkBatchSize { get; set; } = 256;
 }

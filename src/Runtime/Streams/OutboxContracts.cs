@@ -79,20 +79,16 @@ public interface IOutboxStore
     /// </summary>
     Task<IReadOnlyList<OutboxRecord>> ClaimAsync(string owner, int max, TimeSpan lease, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Marks leased messages delivered, by event id.</summary>
-    Task CompleteAsync(IReadOnlyList<Guid> eventIds, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>
+    /// Removes delivered messages, by event id: the outbox is a queue of what is still to deliver, not a log (the
+    /// appointments and the webhook delivery log are the records).
+    /// </summary>
+    Task CompleteAsync(IReadOnlyList<Guid> eventIds, CancellationToken cancellationToken);
 
     /// <summary>Gives leased messages back for another attempt at <paramref name="retryAt"/>, recording the error.</summary>
     Task ReleaseAsync(IReadOnlyList<Guid> eventIds, DateTimeOffset retryAt, string? error, CancellationToken cancellationToken);
 
     Task<OutboxStats> GetStatsAsync(DateTimeOffset now, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Forgets up to <paramref name="max"/> messages delivered before <paramref name="deliveredBefore"/> (oldest
-    /// first), so the outbox holds what is pending plus a retention window kept for audit and de-duplication;
-    /// returns how many it forgot. Undelivered messages are never touched.
-    /// </summary>
-    Task<int> PurgeDeliveredAsync(DateTimeOffset deliveredBefore, int max, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -30,10 +30,7 @@ internal sealed class StreamDeliveryService(
     private readonly ConcurrentDictionary<(Type Grain, Type Payload), Func<object, object, StreamSequenceToken, Task>?> _invokers = new();
     private readonly GrainRuntimeOptions _options = options.Value;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
-    private DateTimeOffset _nextPurge = DateTimeOffset.MinValue;
     private DateTimeOffset _nextClaim = DateTimeOffset.MinValue;
-
-    private const int PurgeBatch = 10_000;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -69,7 +66,6 @@ internal sealed class StreamDeliveryService(
         {
             try
             {
-                await PurgeIfDueAsync(stoppingToken);
                 if (await DeliverOnceAsync(stoppingToken) == 0)
                 {
                     await signal.WaitAsync(_options.StreamPollInterval, stoppingToken);
@@ -90,36 +86,6 @@ internal sealed class StreamDeliveryService(
                 await signal.WaitAsync(_options.StreamPollInterval, stoppingToken);
             }
         }
-    }
-
-    /// <summary>
-    /// Deletes delivered messages older than <see cref="GrainRuntimeOptions.OutboxRetention"/>, a batch at a time, at
-    /// most every <see cref="GrainRuntimeOptions.OutboxPurgeInterval"/>; returns how many went. Any silo may purge.
-    /// </summary>
-    public async Task<int> PurgeIfDueAsync(CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        if (now < _nextPurge)
-        {
-            return 0;
-        }
-
-        _nextPurge = now + _options.OutboxPurgeInterval;
-        var purged = 0;
-        int batch;
-        do
-        {
-            batch = await outbox.PurgeDeliveredAsync(now - _options.OutboxRetention, PurgeBatch, cancellationToken);
-            purged += batch;
-        }
-        while (batch == PurgeBatch);
-
-        if (purged > 0)
-        {
-            logger.LogInformation("Purged {Count} outbox messages delivered before {Cutoff}", purged, now - _options.OutboxRetention);
-        }
-
-        return purged;
     }
 
     /// <summary>
@@ -165,7 +131,7 @@ internal sealed class StreamDeliveryService(
         if (delivered.Count > 0)
         {
             // Not cancellable: delivered work must be recorded even while the silo stops, or it goes out again after the lease.
-            await outbox.CompleteAsync(delivered, time.GetUtcNow(), CancellationToken.None);
+            await outbox.CompleteAsync(delivered, CancellationToken.None);
         }
     }
 

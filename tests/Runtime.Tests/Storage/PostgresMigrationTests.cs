@@ -108,7 +108,7 @@ public sealed class PostgresMigrationTests
 
         var migrations = PostgresMigration.Discover([runtime, runtime, typeof(PostgresMigrationTests).Assembly]);
 
-        Assert.Equal([1, 2], migrations.Select(m => m.Version));
+        Assert.Equal([1, 2, 3], migrations.Select(m => m.Version));
         var first = migrations[0];
         Assert.Equal(1, first.Version);
         Assert.Equal("runtime", first.Name);

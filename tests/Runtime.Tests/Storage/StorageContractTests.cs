@@ -287,7 +287,7 @@ public abstract class StorageContractTests : IAsyncLifetime
         await Outbox.AppendAsync([Message("s", T0), Message("s", T0)], null, default);
         var claimed = await Outbox.ClaimAsync("silo-a", 10, Lease, T0, default);
 
-        await Outbox.CompleteAsync([claimed[0].Message.EventId], T0.AddSeconds(1), default);
+        await Outbox.CompleteAsync([claimed[0].Message.EventId], default);
 
         var later = await Outbox.ClaimAsync("silo-b", 10, Lease, T0.AddHours(1), default);
         Assert.Equal([claimed[1].Sequence], later.Select(r => r.Sequence));
@@ -310,26 +310,19 @@ public abstract class StorageContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task PurgeForgetsMessagesDeliveredBeforeTheCutoffOldestFirstAndNeverPendingOnes()
+    public async Task DeliveredMessagesLeaveTheOutboxAndOnlyIdsStillInItAreRefused()
     {
-        var (early, late, pending) = (Message("s", T0), Message("s", T0), Message("s", T0));
-        await Outbox.AppendAsync([early, late, pending], null, default);
-        var claimed = await Outbox.ClaimAsync("silo-a", 10, Lease, T0, default);
-        await Outbox.CompleteAsync([claimed[0].Message.EventId], T0.AddSeconds(1), default);
-        await Outbox.CompleteAsync([claimed[1].Message.EventId], T0.AddSeconds(10), default);
+        var (delivered, pending) = (Message("s", T0), Message("s", T0));
+        await Outbox.AppendAsync([delivered, pending], null, default);
+        var claimed = await Outbox.ClaimAsync("silo-a", 1, Lease, T0, default);
 
-        Assert.Equal(1, await Outbox.PurgeDeliveredAsync(T0.AddSeconds(5), 100, default));
-        Assert.Equal(0, await Outbox.PurgeDeliveredAsync(T0.AddSeconds(5), 100, default));
+        await Outbox.CompleteAsync([claimed[0].Message.EventId], default);
 
-        // A purged message's event id is forgotten; a kept one still refuses a second publish.
-        await Outbox.AppendAsync([early with { CreatedAt = T0.AddSeconds(20) }], null, default);
-        await Assert.ThrowsAnyAsync<Exception>(() => Outbox.AppendAsync([late], null, default));
-
-        Assert.Equal(1, await Outbox.PurgeDeliveredAsync(T0.AddDays(9), 1, default));
-        Assert.Equal(0, await Outbox.PurgeDeliveredAsync(T0.AddDays(9), 1, default));
-        Assert.Equal(2, (await Outbox.GetStatsAsync(T0.AddSeconds(30), default)).Pending);
-        var left = await Outbox.ClaimAsync("silo-b", 10, Lease, T0.AddDays(9), default);
-        Assert.Equal([pending.EventId, early.EventId], left.Select(r => r.Message.EventId));
+        Assert.Equal(1, (await Outbox.GetStatsAsync(T0, default)).Pending);
+        await Assert.ThrowsAnyAsync<Exception>(() => Outbox.AppendAsync([pending], null, default));
+        await Outbox.AppendAsync([delivered with { CreatedAt = T0.AddSeconds(20) }], null, default);
+        var left = await Outbox.ClaimAsync("silo-b", 10, Lease, T0.AddSeconds(20), default);
+        Assert.Equal([pending.EventId, delivered.EventId], left.Select(r => r.Message.EventId));
     }
 
     [Fact]
@@ -342,7 +335,7 @@ public abstract class StorageContractTests : IAsyncLifetime
 
         var claimed = await Outbox.ClaimAsync("silo-a", 1, Lease, T0.AddSeconds(60), default);
         Assert.Equal(new OutboxStats(2, TimeSpan.FromSeconds(60)), await Outbox.GetStatsAsync(T0.AddSeconds(60), default));
-        await Outbox.CompleteAsync([claimed[0].Message.EventId], T0.AddSeconds(60), default);
+        await Outbox.CompleteAsync([claimed[0].Message.EventId], default);
 
         Assert.Equal(new OutboxStats(1, TimeSpan.FromSeconds(50)), await Outbox.GetStatsAsync(T0.AddSeconds(60), default));
     }
@@ -376,7 +369,7 @@ public abstract class StorageContractTests : IAsyncLifetime
         var (delivered, failed) = (Message("s", T0), Message("s", T0));
         await Outbox.AppendAsync([delivered, failed], lease, default);
 
-        await Outbox.CompleteAsync([delivered.EventId], T0.AddSeconds(1), default);
+        await Outbox.CompleteAsync([delivered.EventId], default);
         await Outbox.ReleaseAsync([failed.EventId], T0.AddSeconds(30), "receiver answered 503", default);
 
         Assert.Equal(1, (await Outbox.GetStatsAsync(T0, default)).Pending);

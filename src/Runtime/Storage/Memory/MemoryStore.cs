@@ -11,14 +11,9 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
     private readonly Dictionary<GrainStateKey, StoredState> _states = [];
     private readonly SortedDictionary<long, OutboxEntry> _pending = [];
     private readonly Dictionary<Guid, long> _pendingByEvent = [];
-    private readonly HashSet<Guid> _eventIds = [];
-
-    // Delivered messages leave _pending at once; their ids stay (de-duplication) until purged, oldest first.
-    private readonly Queue<(DateTimeOffset DeliveredAt, Guid EventId)> _deliveredIds = new();
     private readonly Dictionary<(GrainId, string), ReminderRow> _reminders = [];
     private readonly Dictionary<Type, IMemoryAttachmentWriter> _attachmentWriters;
     private long _sequence;
-    private long _delivered;
     private long _reminderVersion;
 
     public MemoryStore(IEnumerable<IMemoryAttachmentWriter>? attachmentWriters = null)
@@ -27,18 +22,6 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
     }
 
     public string ProviderName => "memory";
-
-    /// <summary>Messages delivered so far (for tests and diagnostics).</summary>
-    public long DeliveredCount
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _delivered;
-            }
-        }
-    }
 
     public Task<StoredState?> ReadAsync(GrainStateKey key, CancellationToken cancellationToken)
     {
@@ -135,16 +118,15 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
         return Task.FromResult<IReadOnlyList<OutboxRecord>>(claimed);
     }
 
-    public Task CompleteAsync(IReadOnlyList<Guid> eventIds, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task CompleteAsync(IReadOnlyList<Guid> eventIds, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
             foreach (var eventId in eventIds)
             {
-                if (_pendingByEvent.Remove(eventId, out var sequence) && _pending.Remove(sequence))
+                if (_pendingByEvent.Remove(eventId, out var sequence))
                 {
-                    _delivered++;
-                    _deliveredIds.Enqueue((now, eventId));
+                    _pending.Remove(sequence);
                 }
             }
         }
@@ -177,21 +159,6 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
         {
             var oldest = _pending.Count == 0 ? TimeSpan.Zero : now - _pending.Values.First().Message.CreatedAt;
             return Task.FromResult(new OutboxStats(_pending.Count, oldest < TimeSpan.Zero ? TimeSpan.Zero : oldest));
-        }
-    }
-
-    public Task<int> PurgeDeliveredAsync(DateTimeOffset deliveredBefore, int max, CancellationToken cancellationToken)
-    {
-        lock (_lock)
-        {
-            var purged = 0;
-            while (purged < max && _deliveredIds.TryPeek(out var oldest) && oldest.DeliveredAt < deliveredBefore)
-            {
-                _eventIds.Remove(_deliveredIds.Dequeue().EventId);
-                purged++;
-            }
-
-            return Task.FromResult(purged);
         }
     }
 
@@ -295,13 +262,13 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
         return Task.CompletedTask;
     }
 
-    // Caller holds _lock. A repeated event id is refused, as PostgreSQL's unique constraint does.
+    // Caller holds _lock. The id of a message still in the outbox is refused, as PostgreSQL's unique constraint does.
     private void ValidateNewEvents(IReadOnlyList<OutboxMessage> messages)
     {
         var seen = new HashSet<Guid>();
         foreach (var message in messages)
         {
-            if (_eventIds.Contains(message.EventId) || !seen.Add(message.EventId))
+            if (_pendingByEvent.ContainsKey(message.EventId) || !seen.Add(message.EventId))
             {
                 throw new InvalidOperationException($"Outbox already holds event {message.EventId}.");
             }
@@ -313,7 +280,6 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
     {
         foreach (var message in messages)
         {
-            _eventIds.Add(message.EventId);
             var sequence = ++_sequence;
             _pendingByEvent[message.EventId] = sequence;
             _pending[sequence] = new OutboxEntry(sequence, message)

@@ -61,8 +61,7 @@ public sealed class PostgresOutboxStore : IOutboxStore
             """
             WITH due AS (
                 SELECT sequence FROM outbox
-                WHERE delivered_at IS NULL
-                  AND next_attempt_at <= @now
+                WHERE next_attempt_at <= @now
                   AND (lease_until IS NULL OR lease_until <= @now)
                 ORDER BY sequence
                 LIMIT @max
@@ -99,7 +98,7 @@ public sealed class PostgresOutboxStore : IOutboxStore
         return records;
     }
 
-    public async Task CompleteAsync(IReadOnlyList<Guid> eventIds, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task CompleteAsync(IReadOnlyList<Guid> eventIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(eventIds);
         if (eventIds.Count == 0)
@@ -109,10 +108,8 @@ public sealed class PostgresOutboxStore : IOutboxStore
 
         await using var command = _dataSource.CreateCommand(
             """
-            UPDATE outbox SET delivered_at = @now, lease_owner = NULL, lease_until = NULL
-            WHERE event_id = ANY(@eventIds) AND delivered_at IS NULL
+            DELETE FROM outbox WHERE event_id = ANY(@eventIds)
             """);
-        command.Parameters.AddWithValue("now", now.ToUniversalTime());
         command.Parameters.AddWithValue("eventIds", eventIds.ToArray());
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -128,7 +125,7 @@ public sealed class PostgresOutboxStore : IOutboxStore
         await using var command = _dataSource.CreateCommand(
             """
             UPDATE outbox SET lease_owner = NULL, lease_until = NULL, next_attempt_at = @retryAt, last_error = @error
-            WHERE event_id = ANY(@eventIds) AND delivered_at IS NULL
+            WHERE event_id = ANY(@eventIds)
             """);
         command.Parameters.AddWithValue("eventIds", eventIds.ToArray());
         command.Parameters.AddWithValue("retryAt", retryAt.ToUniversalTime());
@@ -139,7 +136,7 @@ public sealed class PostgresOutboxStore : IOutboxStore
     public async Task<OutboxStats> GetStatsAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand(
-            "SELECT count(*), min(created_at) FROM outbox WHERE delivered_at IS NULL");
+            "SELECT count(*), min(created_at) FROM outbox");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         var pending = reader.GetInt64(0);
@@ -150,20 +147,6 @@ public sealed class PostgresOutboxStore : IOutboxStore
 
         var age = now - reader.GetFieldValue<DateTimeOffset>(1);
         return new OutboxStats(pending, age < TimeSpan.Zero ? TimeSpan.Zero : age);
-    }
-
-    public async Task<int> PurgeDeliveredAsync(DateTimeOffset deliveredBefore, int max, CancellationToken cancellationToken)
-    {
-        // Sequence order finds the oldest rows first; delivered rows are nearly all of the table, so the scan
-        // stops after about max rows.
-        await using var command = _dataSource.CreateCommand(
-            """
-            DELETE FROM outbox WHERE sequence IN (
-                SELECT sequence FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < @before ORDER BY sequence LIMIT @max)
-            """);
-        command.Parameters.AddWithValue("before", deliveredBefore.ToUniversalTime());
-        command.Parameters.AddWithValue("max", max);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
