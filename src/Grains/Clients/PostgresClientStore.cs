@@ -11,8 +11,9 @@ namespace Scheduling.Grains.Clients;
 
 /// <summary>
 /// Clients in the <c>clients</c> table (migration 1002). The unique index on (company_id, lower(email)) keeps
-/// e-mails unique, including between concurrent writers on different silos; upserts are one INSERT ... ON
-/// CONFLICT statement, so they are atomic without a lock.
+/// e-mails unique, including between concurrent writers on different silos. An upsert first reads the client; only
+/// when that finds nothing or something to change does it run one INSERT ... ON CONFLICT statement, atomic without a
+/// lock.
 /// </summary>
 public sealed class PostgresClientStore(NpgsqlDataSource dataSource, IIdGenerator ids, TimeProvider time) : IClientStore
 {
