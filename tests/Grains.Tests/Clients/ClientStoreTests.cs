@@ -74,6 +74,20 @@ public abstract class ClientStoreTests
     }
 
     [Fact]
+    public async Task AnUpsertNeverFindsAnotherCompanysClientWithTheSameEmailAndValues()
+    {
+        var (one, two) = (NewCompany(), NewCompany());
+        var theirs = await Store.UpsertByEmailAsync(one, "eli@example.test", Values(new { name = "Eli" }), default);
+
+        var ours = await Store.UpsertByEmailAsync(two, "eli@example.test", Values(new { name = "Eli" }), default);
+
+        Assert.True(ours.Created);
+        Assert.NotEqual(theirs.Client.Id, ours.Client.Id);
+        Assert.Equal(two, ours.Client.CompanyId);
+        Assert.Equal(one, (await Store.GetAsync(one, theirs.Client.Id, default))!.CompanyId);
+    }
+
+    [Fact]
     public async Task AnotherCompanyNeitherGetsNorFindsNorUpdatesNorDeletesTheClient()
     {
         var (owner, stranger) = (NewCompany(), NewCompany());
