@@ -3,13 +3,17 @@
 # against it from the same machine, prints throughput and p50/p99, and stops everything it started.
 #   bench/run.sh memory   [availability|bookings|contention ...]
 #   bench/run.sh postgres [availability|bookings|contention ...]   (durable: fsync and synchronous_commit on)
+#   bench/run.sh baseline [json|book|slots ...]   the issue's yardsticks (bench/Baseline) on durable PostgreSQL, driven by wrk
 # Environment: BENCH_SECONDS (10), BENCH_CONNECTIONS (32), BENCH_EMPLOYEES (1000), BENCH_APPOINTMENTS (200, availability only).
 set -euo pipefail
 
 readonly REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly STORAGE="${1:-memory}"
 shift || true
-readonly SCENARIOS=("${@:-availability}")
+DEFAULT_SCENARIO=availability
+[[ "${STORAGE}" == "baseline" ]] && DEFAULT_SCENARIO="json book slots"
+# shellcheck disable=SC2206 # the default list splits on purpose
+readonly SCENARIOS=(${@:-${DEFAULT_SCENARIO}})
 readonly PORT=5180
 readonly PG_PORT=55434
 readonly PG_ROOT="/tmp/scheduling-bench-postgres"
@@ -44,8 +48,43 @@ start_postgres() {
   "${PG_BIN}/createdb" -h 127.0.0.1 -p "${PG_PORT}" -U postgres scheduling
 }
 
+# Starts "$@" in the background as SERVER_PID (output in server.log) and waits until ${1}'s URL answers.
+start_server() {
+  local probe="$1"
+  shift
+  "$@" > "${WORK}/server.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 300); do
+    curl -fsS "http://127.0.0.1:${PORT}${probe}" >/dev/null 2>&1 && return
+    kill -0 "${SERVER_PID}" 2>/dev/null || { cat "${WORK}/server.log" >&2; die "the server exited"; }
+    sleep 0.2
+  done
+  die "the server did not answer ${probe}"
+}
+
+# The issue's yardsticks measured on this machine: a bare Kestrel JSON endpoint and the classic design (one
+# INSERT guarded by an exclusion constraint per booking, one query per slot lookup), with the same pool settings.
+baseline() {
+  command -v wrk >/dev/null || apt_install wrk
+  dotnet build -c Release "${REPO_ROOT}/bench/Baseline" -v q -nologo >/dev/null
+  start_postgres
+  log "starting the classic design on 127.0.0.1:${PORT} (1,000 employees, 200 bookings each over 28 days)"
+  start_server /json dotnet "${REPO_ROOT}/bench/Baseline/bin/Release/net10.0/Scheduling.Baseline.dll" --urls "http://127.0.0.1:${PORT}" \
+    "--ConnectionStrings:Postgres=Host=127.0.0.1;Port=${PG_PORT};Username=postgres;Database=scheduling;Maximum Pool Size=64;Max Auto Prepare=64;No Reset On Close=true"
+  for scenario in "${SCENARIOS[@]}"; do
+    log "${scenario}: ${BENCH_SECONDS:-10} s on ${BENCH_CONNECTIONS:-32} connections after a 3 s warm-up"
+    BASELINE_SCENARIO="${scenario}" wrk -t2 -c"${BENCH_CONNECTIONS:-32}" -d3s -s "${REPO_ROOT}/bench/wrk/baseline.lua" "http://127.0.0.1:${PORT}" >/dev/null
+    BASELINE_SCENARIO="${scenario}" wrk -t2 -c"${BENCH_CONNECTIONS:-32}" -d"${BENCH_SECONDS:-10}s" --latency \
+      -s "${REPO_ROOT}/bench/wrk/baseline.lua" "http://127.0.0.1:${PORT}" | grep -E 'Requests/sec|requests in|Non-2xx| (50|99)%'
+  done
+}
+
 main() {
   mkdir -p "${WORK}"
+  if [[ "${STORAGE}" == "baseline" ]]; then
+    baseline
+    return
+  fi
   log "building (Release)"
   dotnet build -c Release "${REPO_ROOT}/src/ApiHost" -v q -nologo >/dev/null
   dotnet build -c Release "${REPO_ROOT}/bench/LoadGenerator" -v q -nologo >/dev/null
@@ -55,16 +94,10 @@ main() {
     storage_args=(--Storage:Provider=Postgres "--ConnectionStrings:Postgres=Host=127.0.0.1;Port=${PG_PORT};Username=postgres;Database=scheduling;Maximum Pool Size=64")
   fi
   log "starting the API host on 127.0.0.1:${PORT} (${STORAGE})"
-  dotnet "${REPO_ROOT}/src/ApiHost/bin/Release/net10.0/Scheduling.ApiHost.dll" --urls "http://127.0.0.1:${PORT}" "${storage_args[@]}" \
+  start_server /health/ready dotnet "${REPO_ROOT}/src/ApiHost/bin/Release/net10.0/Scheduling.ApiHost.dll" --urls "http://127.0.0.1:${PORT}" "${storage_args[@]}" \
     --Demo:Enabled=false --Logging:LogLevel:Default=Warning \
     --RateLimits:PerCompanyPerSecond=100000000 --RateLimits:PerCompanyBurst=100000000 \
-    --RateLimits:AnonymousPerSecond=100000 --RateLimits:AnonymousBurst=100000 > "${WORK}/server.log" 2>&1 &
-  SERVER_PID=$!
-  for _ in $(seq 1 100); do
-    curl -fsS "http://127.0.0.1:${PORT}/health/ready" >/dev/null 2>&1 && break
-    kill -0 "${SERVER_PID}" 2>/dev/null || { cat "${WORK}/server.log" >&2; die "the server exited"; }
-    sleep 0.2
-  done
+    --RateLimits:AnonymousPerSecond=100000 --RateLimits:AnonymousBurst=100000
   for scenario in "${SCENARIOS[@]}"; do
     local appointments=0
     [[ "${scenario}" == "availability" ]] && appointments="${BENCH_APPOINTMENTS:-200}"
