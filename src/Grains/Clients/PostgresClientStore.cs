@@ -13,12 +13,33 @@ namespace Scheduling.Grains.Clients;
 /// Clients in the <c>clients</c> table (migration 1002). The unique index on (company_id, lower(email)) keeps
 /// e-mails unique, including between concurrent writers on different silos. An upsert first reads the client; only
 /// when that finds nothing or something to change does it run one INSERT ... ON CONFLICT statement, atomic without a
-/// lock.
+/// lock. The upserts' reads are grouped: those made while a lookup is in flight go out together in the next one.
 /// </summary>
-public sealed class PostgresClientStore(NpgsqlDataSource dataSource, IIdGenerator ids, TimeProvider time) : IClientStore
+public sealed class PostgresClientStore : IClientStore, IAsyncDisposable, IDisposable
 {
     private const string EmailIndex = "clients_company_email";
     private const string Columns = "id, company_id, fields::text, created_at, updated_at";
+
+    /// <summary>Concurrent grouped lookups (each one connection) and the most reads one takes.</summary>
+    private const int CurrentReaders = 2;
+    private const int MaxReadsPerLookup = 256;
+
+    private readonly NpgsqlDataSource dataSource;
+    private readonly IIdGenerator ids;
+    private readonly TimeProvider time;
+    private readonly CallGroups<CurrentClientQuery, ClientRecord?> currentReads;
+
+    public PostgresClientStore(NpgsqlDataSource dataSource, IIdGenerator ids, TimeProvider time)
+    {
+        this.dataSource = dataSource;
+        this.ids = ids;
+        this.time = time;
+        currentReads = new CallGroups<CurrentClientQuery, ClientRecord?>(FindCurrentGroupAsync, CurrentReaders, MaxReadsPerLookup);
+    }
+
+    public ValueTask DisposeAsync() => currentReads.DisposeAsync();
+
+    public void Dispose() => currentReads.Dispose();
 
     public async Task<ClientRecord> CreateAsync(long companyId, IReadOnlyDictionary<string, JsonElement> fields, CancellationToken cancellationToken)
     {
@@ -240,20 +261,40 @@ public sealed class PostgresClientStore(NpgsqlDataSource dataSource, IIdGenerato
     /// most bookings need (a returning client): a plain read, without the upsert statement's setup. Its INSERT ... ON
     /// CONFLICT prepares the table's generated columns and indexes on every run, even when it writes nothing.
     /// </summary>
-    private async Task<ClientRecord?> FindCurrentAsync(long companyId, string email, IReadOnlyDictionary<string, JsonElement> changes, CancellationToken cancellationToken)
+    private Task<ClientRecord?> FindCurrentAsync(long companyId, string email, IReadOnlyDictionary<string, JsonElement> changes, CancellationToken cancellationToken) =>
+        currentReads.CallAsync(new CurrentClientQuery(companyId, email, JsonSerializer.Serialize(changes))).WaitAsync(cancellationToken);
+
+    // The reads that queued meanwhile, in one statement: a booking burst costs one round trip and one statement start
+    // per group instead of per booking (alone, the read was about a quarter of a booking's CPU on PostgreSQL).
+    private async Task FindCurrentGroupAsync(IReadOnlyList<GroupedCall<CurrentClientQuery, ClientRecord?>> group)
     {
-        await using var batch = dataSource.CreateBatch();
-        // The generic plan finds the client by its unique (company, e-mail) index, as the upsert's does.
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('plan_cache_mode', 'force_generic_plan', true)"));
-        var read = new NpgsqlBatchCommand(
-            $"SELECT {Columns} FROM clients WHERE company_id = $1 AND lower(email) = lower($2) AND email <> '' AND fields @> $3");
-        read.Parameters.Add(Long(companyId));
-        read.Parameters.Add(Text(email));
-        read.Parameters.Add(Json(changes));
-        batch.BatchCommands.Add(read);
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        await reader.NextResultAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+        var found = new ClientRecord?[group.Count];
+        // A custom plan (the default for this statement) sees the table's size and the group's: each client by the
+        // unique (company, e-mail) index, unless the table is still tiny. Never a generic plan: made on a new, empty
+        // table, it hashed the whole table for every group ever after. The company is one of the group's values, so
+        // no plan depends on one company's statistics (a single company's read did, see UpsertByEmailAsync).
+        await using (var command = dataSource.CreateCommand(
+            """
+            SELECT c.id, c.company_id, c.fields::text, c.created_at, c.updated_at, g.i
+            FROM unnest($1::bigint[], $2::text[], $3::jsonb[]) WITH ORDINALITY AS g(company_id, email, changes, i)
+            JOIN clients c ON c.company_id = g.company_id AND lower(c.email) = lower(g.email) AND c.email <> ''
+                AND c.fields @> g.changes
+            """))
+        {
+            command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. group.Select(c => c.Request.CompanyId)] });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. group.Select(c => c.Request.Email)] });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. group.Select(c => c.Request.Changes)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+            await using var reader = await command.ExecuteReaderAsync(CancellationToken.None);
+            while (await reader.ReadAsync(CancellationToken.None))
+            {
+                found[reader.GetInt64(5) - 1] = Read(reader);
+            }
+        }
+
+        for (var i = 0; i < group.Count; i++)
+        {
+            group[i].Completion.TrySetResult(found[i]);
+        }
     }
 
     private static bool IsEmailTaken(PostgresException ex) =>
@@ -311,4 +352,7 @@ public sealed class PostgresClientStore(NpgsqlDataSource dataSource, IIdGenerato
 
     private static NpgsqlParameter<string> Json(IReadOnlyDictionary<string, JsonElement> values) =>
         new() { TypedValue = JsonSerializer.Serialize(values), NpgsqlDbType = NpgsqlDbType.Jsonb };
+
+    /// <summary>One upsert's read: the company, the e-mail and the changes as a JSON object.</summary>
+    private sealed record CurrentClientQuery(long CompanyId, string Email, string Changes);
 }

@@ -200,6 +200,42 @@ public abstract class ClientStoreTests
     }
 
     [Fact]
+    public async Task ConcurrentUpsertsOfKnownClientsEachGetTheirOwnCompanysClient()
+    {
+        // The same e-mails in three companies, each client with its own name; on PostgreSQL the upserts' reads go out
+        // in groups, so every answer must still be its own company's and e-mail's client.
+        var companies = new[] { NewCompany(), NewCompany(), NewCompany() };
+        var emails = Enumerable.Range(0, 8).Select(i => $"kit{i}@example.test").ToArray();
+        var stored = new Dictionary<(long, string), long>();
+        foreach (var company in companies)
+        {
+            foreach (var email in emails)
+            {
+                stored[(company, email)] = (await Store.CreateAsync(company, Client(email, $"{company} {email}"), default)).Id;
+            }
+        }
+
+        var asks = companies.SelectMany(company => emails.Select(email => (company, email))).ToArray();
+        var upserts = await Task.WhenAll(asks.Concat(asks).Select((ask, i) => Task.Run(async () =>
+        {
+            // Every third one changes the name: a group holds reads that find the client and reads that do not.
+            var name = i % 3 == 0 ? $"{ask.company} {ask.email} renamed {i}" : $"{ask.company} {ask.email}";
+            return (ask, name, upsert: await Store.UpsertByEmailAsync(ask.company, ask.email.ToUpperInvariant(), Values(new { name }), default));
+        })));
+
+        Assert.All(upserts, u =>
+        {
+            Assert.Equal((stored[u.ask], u.ask.company, false), (u.upsert.Client.Id, u.upsert.Client.CompanyId, u.upsert.Created));
+            Assert.Equal(u.ask.email, u.upsert.Client.Email);
+            Assert.Equal(u.name, u.upsert.Client.Name);
+        });
+        foreach (var company in companies)
+        {
+            Assert.Equal(emails.Length, (await Store.ListAsync(company, new ClientQuery(), default)).Count);
+        }
+    }
+
+    [Fact]
     public async Task ConcurrentUpsertsOfOneNewEmailCreateExactlyOneClient()
     {
         var company = NewCompany();
