@@ -6,6 +6,7 @@ using NpgsqlTypes;
 using Scheduling.Contracts.Clients;
 using Scheduling.Contracts.Records;
 using Scheduling.Runtime.Storage;
+using Scheduling.Runtime.Storage.Postgres;
 
 namespace Scheduling.Grains.Clients;
 
@@ -269,22 +270,24 @@ public sealed class PostgresClientStore : IClientStore, IAsyncDisposable, IDispo
     private async Task FindCurrentGroupAsync(IReadOnlyList<GroupedCall<CurrentClientQuery, ClientRecord?>> group)
     {
         var found = new ClientRecord?[group.Count];
-        // A custom plan (the default for this statement) sees the table's size and the group's: each client by the
-        // unique (company, e-mail) index, unless the table is still tiny. Never a generic plan: made on a new, empty
-        // table, it hashed the whole table for every group ever after. The company is one of the group's values, so
-        // no plan depends on one company's statistics (a single company's read did, see UpsertByEmailAsync).
-        await using (var command = dataSource.CreateCommand(
-            """
-            SELECT c.id, c.company_id, c.fields::text, c.created_at, c.updated_at, g.i
-            FROM unnest($1::bigint[], $2::text[], $3::jsonb[]) WITH ORDINALITY AS g(company_id, email, changes, i)
-            JOIN clients c ON c.company_id = g.company_id AND lower(c.email) = lower(g.email) AND c.email <> ''
-                AND c.fields @> g.changes
-            """))
+        await using (var batch = dataSource.CreateBatch())
         {
-            command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. group.Select(c => c.Request.CompanyId)] });
-            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. group.Select(c => c.Request.Email)] });
-            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. group.Select(c => c.Request.Changes)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-            await using var reader = await command.ExecuteReaderAsync(CancellationToken.None);
+            // Each client by the unique (company, e-mail) index. The company is one of the group's values, so no plan
+            // depends on one company's statistics (a single company's read did, see UpsertByEmailAsync).
+            batch.BatchCommands.Add(KeyLookupPlans.Settings());
+            var read = new NpgsqlBatchCommand(
+                """
+                SELECT c.id, c.company_id, c.fields::text, c.created_at, c.updated_at, g.i
+                FROM unnest($1::bigint[], $2::text[], $3::jsonb[]) WITH ORDINALITY AS g(company_id, email, changes, i)
+                JOIN clients c ON c.company_id = g.company_id AND lower(c.email) = lower(g.email) AND c.email <> ''
+                    AND c.fields @> g.changes
+                """);
+            read.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. group.Select(c => c.Request.CompanyId)] });
+            read.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. group.Select(c => c.Request.Email)] });
+            read.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. group.Select(c => c.Request.Changes)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+            batch.BatchCommands.Add(read);
+            await using var reader = await batch.ExecuteReaderAsync(CancellationToken.None);
+            await reader.NextResultAsync(CancellationToken.None);
             while (await reader.ReadAsync(CancellationToken.None))
             {
                 found[reader.GetInt64(5) - 1] = Read(reader);

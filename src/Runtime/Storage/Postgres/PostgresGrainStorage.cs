@@ -59,17 +59,21 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth, IAsync
     private async Task ReadGroupAsync(IReadOnlyList<GroupedCall<GrainStateKey, StoredState?>> group)
     {
         var found = new StoredState?[group.Count];
-        await using (var command = _dataSource.CreateCommand(
-            """
-            SELECT g.i, s.payload, s.version
-            FROM unnest(@types, @keys, @states) WITH ORDINALITY AS g(grain_type, grain_key, state_name, i)
-            JOIN grain_state s USING (grain_type, grain_key, state_name)
-            """))
+        await using (var batch = _dataSource.CreateBatch())
         {
-            command.Parameters.AddWithValue("types", group.Select(c => c.Request.GrainId.Type).ToArray());
-            command.Parameters.AddWithValue("keys", group.Select(c => c.Request.GrainId.Key).ToArray());
-            command.Parameters.AddWithValue("states", group.Select(c => c.Request.StateName).ToArray());
-            await using var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+            batch.BatchCommands.Add(KeyLookupPlans.Settings());
+            var read = new NpgsqlBatchCommand(
+                """
+                SELECT g.i, s.payload, s.version
+                FROM unnest(@types, @keys, @states) WITH ORDINALITY AS g(grain_type, grain_key, state_name, i)
+                JOIN grain_state s USING (grain_type, grain_key, state_name)
+                """);
+            read.Parameters.AddWithValue("types", group.Select(c => c.Request.GrainId.Type).ToArray());
+            read.Parameters.AddWithValue("keys", group.Select(c => c.Request.GrainId.Key).ToArray());
+            read.Parameters.AddWithValue("states", group.Select(c => c.Request.StateName).ToArray());
+            batch.BatchCommands.Add(read);
+            await using var reader = await batch.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+            await reader.NextResultAsync(CancellationToken.None).ConfigureAwait(false);
             while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
                 var payload = reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1);
@@ -189,10 +193,8 @@ public sealed class PostgresGrainStorage : IGrainStorage, IStorageHealth, IAsync
     // the writes. Returns the state statements with the number of rows each must write: fewer means a version missed.
     private static List<StateStatement> AddWriteCommands(NpgsqlBatch batch, IReadOnlyList<PendingWrite> writes)
     {
-        // Every write statement finds its rows by key, and the generic plan does that whatever the arrays hold. Left to
-        // choose, PostgreSQL keeps planning the multi-row statements afresh for each execution (a custom plan looks
-        // cheaper to it once it has seen the array), which cost more than running them.
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('plan_cache_mode', 'force_generic_plan', true)"));
+        // Every write statement finds its rows by key.
+        batch.BatchCommands.Add(KeyLookupPlans.Settings());
         var stateStatements = AddStateCommands(batch, [.. writes.Select(w => w.Write)]);
         var outbox = writes.SelectMany(w => w.Write.Outbox.Select(m => (m, w.Write.OutboxLease))).ToList();
         if (outbox.Count > 0)
