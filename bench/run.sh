@@ -71,6 +71,7 @@ baseline() {
   log "starting the classic design on 127.0.0.1:${PORT} (1,000 employees, 200 bookings each over 28 days)"
   start_server /json dotnet "${REPO_ROOT}/bench/Baseline/bin/Release/net10.0/Scheduling.Baseline.dll" --urls "http://127.0.0.1:${PORT}" \
     "--ConnectionStrings:Postgres=Host=127.0.0.1;Port=${PG_PORT};Username=postgres;Database=scheduling;Maximum Pool Size=64;Max Auto Prepare=64;No Reset On Close=true"
+  cd "${REPO_ROOT}"   # the wrk scripts load their helpers by paths from the repository root
   for scenario in "${SCENARIOS[@]}"; do
     log "${scenario}: ${BENCH_SECONDS:-10} s on ${BENCH_CONNECTIONS:-32} connections after a 3 s warm-up"
     BASELINE_SCENARIO="${scenario}" wrk -t2 -c"${BENCH_CONNECTIONS:-32}" -d3s -s "${REPO_ROOT}/bench/wrk/baseline.lua" "http://127.0.0.1:${PORT}" >/dev/null

@@ -1,19 +1,11 @@
 -- wrk script for bench/Baseline (the classic design), the same shapes as bookings.lua and availability.lua:
 -- BASELINE_SCENARIO=json (bare Kestrel), book (a random half hour of 1,000 employees over a year) or
--- slots (a random employee's free half hours on one of the 28 days that hold its appointments).
+-- slots (a random employee's free half hours on one of the 28 days that hold its appointments). Run from the
+-- repository root.
 local scenario = os.getenv("BASELINE_SCENARIO") or "json"
 local today = os.time({ year = tonumber(os.date("!%Y")), month = tonumber(os.date("!%m")), day = tonumber(os.date("!%d")), hour = 12 })
 local function day(offset) return os.date("%Y-%m-%d", today + offset * 86400) end
-
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("seed", threads)
-end
-
-function init(args)
-  math.randomseed(seed * 7919 + os.time())
-end
+dofile("bench/wrk/threads.lua")
 
 request = function()
   if scenario == "book" then

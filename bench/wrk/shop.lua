@@ -1,5 +1,5 @@
 -- Shared by the wrk scripts: the shop written by LoadGenerator --setup-only (token, location, service,
--- first day, then employee ids) and a random seed per wrk thread (one seed would send every request twice).
+-- first day, then employee ids), with a random seed per wrk thread (threads.lua).
 local shop = { employees = {} }
 local lines = {}
 for line in io.lines(os.getenv("BENCH_SETUP") or "/tmp/scheduling-bench/shop.txt") do lines[#lines + 1] = line end
@@ -10,14 +10,6 @@ shop.base = os.time({ year = tonumber(y), month = tonumber(m), day = tonumber(d)
 
 function shop.day(offset) return os.date("%Y-%m-%d", shop.base + offset * 86400) end
 
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("seed", threads)
-end
-
-function init(args)
-  math.randomseed(seed * 7919 + os.time())
-end
+dofile("bench/wrk/threads.lua")
 
 return shop
