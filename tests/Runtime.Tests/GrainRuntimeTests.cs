@@ -339,6 +339,27 @@ public abstract class GrainRuntimeTests
     }
 
     [Fact]
+    public async Task AFilteringSubscriberIsNeitherActivatedNorCalledForItemsItDoesNotWant()
+    {
+        await using var silo = await TestSilo.StartAsync(Storage);
+        var (quiet, mixed) = (NewKey(), NewKey());
+        var streams = (IStreamProvider)silo.Services.GetService(typeof(IStreamProvider))!;
+
+        await streams.GetStream<CounterChanged>(StreamId.Create(EvenCountsGrain.Namespace, quiet)).OnNextAsync(new CounterChanged(quiet, 1));
+        foreach (var count in new[] { 1, 2, 3, 4 })
+        {
+            await streams.GetStream<CounterChanged>(StreamId.Create(EvenCountsGrain.Namespace, mixed)).OnNextAsync(new CounterChanged(mixed, count));
+        }
+
+        // Every item is done with, the unwanted ones included: none is left to retry.
+        Assert.Equal(5, await silo.Control.DeliverStreamsAsync());
+        Assert.Equal(0, await silo.Control.DeliverStreamsAsync());
+        Assert.Equal([2, 4], EvenCountsGrain.Received[mixed]);
+        Assert.False(EvenCountsGrain.Activations.ContainsKey(quiet));
+        Assert.False(EvenCountsGrain.Received.ContainsKey(quiet));
+    }
+
+    [Fact]
     public async Task AnImmutableItemReachesSubscribersInTheSameProcessAsItselfAndAnyOtherAsACopy()
     {
         await using var silo = await TestSilo.StartAsync(Storage);

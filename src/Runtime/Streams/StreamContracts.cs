@@ -36,6 +36,16 @@ public interface IAsyncStream<in T>
 }
 
 /// <summary>
+/// An implicit subscriber that is handed only the items it wants. The pump asks <see cref="Wants"/> before it
+/// activates the grain, so an item the grain would pass over costs no activation, state read or turn. Decided from
+/// the item alone (a pure function): what the grain would have to look up to decide belongs in the item.
+/// </summary>
+public interface IImplicitSubscriptionFilter<T>
+{
+    static abstract bool Wants(T item);
+}
+
+/// <summary>
 /// Implemented by grains with <see cref="ImplicitStreamSubscriptionAttribute"/>. Delivery is at least
 /// once, so consumers de-duplicate by <see cref="StreamSequenceToken.EventId"/>.
 /// </summary>

@@ -27,7 +27,7 @@ internal sealed class StreamDeliveryService(
     IOptions<GrainRuntimeOptions> options,
     ILogger<StreamDeliveryService> logger) : BackgroundService
 {
-    private readonly ConcurrentDictionary<(Type Grain, Type Payload), Func<object, object, StreamSequenceToken, Task>?> _invokers = new();
+    private readonly ConcurrentDictionary<(Type Grain, Type Payload), Subscription?> _subscriptions = new();
     private readonly GrainRuntimeOptions _options = options.Value;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private DateTimeOffset _nextClaim = DateTimeOffset.MinValue;
@@ -177,9 +177,15 @@ internal sealed class StreamDeliveryService(
         var token = new StreamSequenceToken(message.EventId);
         foreach (var subscriber in subscribers)
         {
-            var invoker = _invokers.GetOrAdd((subscriber.ClassType, item.GetType()), static key => CreateInvoker(key.Grain, key.Payload))
+            var subscription = _subscriptions.GetOrAdd((subscriber.ClassType, item.GetType()), static key => Subscribe(key.Grain, key.Payload))
                 ?? throw new InvalidOperationException(
                     $"{subscriber.ClassType.Name} subscribes to '{message.StreamNamespace}' but implements no IAsyncObserver<T> for {item.GetType().Name}.");
+            if (subscription.Wants is { } wants && !wants(item))
+            {
+                continue;
+            }
+
+            var invoker = subscription.Invoke;
             var grainId = GrainId.Create(subscriber.GrainType, message.StreamKey);
 
             // A stale activation (another silo wrote the grain meanwhile) wrote nothing and was dropped: the next
@@ -200,24 +206,42 @@ internal sealed class StreamDeliveryService(
     private static TimeSpan Backoff(int attempts) =>
         TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, Math.Min(attempts, 10))));
 
-    private static Func<object, object, StreamSequenceToken, Task>? CreateInvoker(Type grainClass, Type payloadType)
+    // How to hand a payload type to a grain class: its observer method and, when it filters, its filter.
+    private static Subscription? Subscribe(Type grainClass, Type payloadType)
     {
-        var observer = grainClass.GetInterfaces()
-            .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IAsyncObserver<>))
-            .FirstOrDefault(i => i.GetGenericArguments()[0].IsAssignableFrom(payloadType));
-        if (observer is null)
+        var observed = ItemTypeOf(grainClass, typeof(IAsyncObserver<>), payloadType);
+        if (observed is null)
         {
             return null;
         }
 
-        var method = typeof(StreamDeliveryService)
+        var invoke = typeof(StreamDeliveryService)
             .GetMethod(nameof(Observe), BindingFlags.NonPublic | BindingFlags.Static)!
-            .MakeGenericMethod(observer.GetGenericArguments()[0]);
-        return method.CreateDelegate<Func<object, object, StreamSequenceToken, Task>>();
+            .MakeGenericMethod(observed)
+            .CreateDelegate<Func<object, object, StreamSequenceToken, Task>>();
+        var filtered = ItemTypeOf(grainClass, typeof(IImplicitSubscriptionFilter<>), payloadType);
+        var wants = filtered is null ? null : typeof(StreamDeliveryService)
+            .GetMethod(nameof(Wants), BindingFlags.NonPublic | BindingFlags.Static)!
+            .MakeGenericMethod(grainClass, filtered)
+            .CreateDelegate<Func<object, bool>>();
+        return new Subscription(invoke, wants);
     }
+
+    // The item type T of the grain's generic interface (IAsyncObserver<T> or its filter) that takes the payload type.
+    private static Type? ItemTypeOf(Type grainClass, Type genericInterface, Type payloadType) =>
+        grainClass.GetInterfaces()
+            .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == genericInterface)
+            .Select(i => i.GetGenericArguments()[0])
+            .FirstOrDefault(itemType => itemType.IsAssignableFrom(payloadType));
 
     private static Task Observe<T>(object grain, object item, StreamSequenceToken token) =>
         ((IAsyncObserver<T>)grain).OnNextAsync((T)item, token);
+
+    private static bool Wants<TGrain, T>(object item)
+        where TGrain : IImplicitSubscriptionFilter<T> =>
+        TGrain.Wants((T)item);
+
+    private sealed record Subscription(Func<object, object, StreamSequenceToken, Task> Invoke, Func<object, bool>? Wants);
 
     // A message to deliver and how many attempts came before this one.
     private readonly record struct Delivery(OutboxMessage Message, int Attempts);

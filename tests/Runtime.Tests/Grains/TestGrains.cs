@@ -387,3 +387,35 @@ public sealed class NoteReaderGrain(TestProbe probe) : Grain, INoteReaderGrain, 
 public interface INoteReaderGrain : IGrainWithIntegerKey
 {
 }
+
+/// <summary>
+/// The implicit subscriber of "even-counts" streams, which wants only even counts: it notes each activation and keeps
+/// every item it was handed, so a test sees that the odd ones neither reached nor activated it.
+/// </summary>
+[ImplicitStreamSubscription(Namespace)]
+public sealed class EvenCountsGrain : Grain, IEvenCountsGrain, IAsyncObserver<CounterChanged>, IImplicitSubscriptionFilter<CounterChanged>
+{
+    public const string Namespace = "even-counts";
+
+    public static readonly ConcurrentDictionary<long, int> Activations = new();
+
+    public static readonly ConcurrentDictionary<long, ConcurrentQueue<int>> Received = new();
+
+    public static bool Wants(CounterChanged item) => item.Count % 2 == 0;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        Activations.AddOrUpdate(this.GetPrimaryKeyLong(), 1, (_, n) => n + 1);
+        return Task.CompletedTask;
+    }
+
+    public Task OnNextAsync(CounterChanged item, StreamSequenceToken? token = null)
+    {
+        Received.GetOrAdd(item.Counter, _ => new ConcurrentQueue<int>()).Enqueue(item.Count);
+        return Task.CompletedTask;
+    }
+}
+
+public interface IEvenCountsGrain : IGrainWithIntegerKey
+{
+}
