@@ -4,6 +4,7 @@ using System.Text.Json;
 using NodaTime;
 using Scheduling.ApiHost.Api;
 using Scheduling.ApiHost.Idempotency;
+using Scheduling.Contracts.Accounts;
 using Scheduling.Contracts.Appointments;
 using Scheduling.Contracts.Clients;
 using Scheduling.Contracts.CustomFields;
@@ -96,12 +97,14 @@ public static class AppointmentsApi
         var start = AppointmentTimes.ParseStart(values.GetText(AppointmentField.StartDate)!, AppointmentField.StartDate, zone);
         var slot = await AppointmentPlaces.SlotAsync(call, location, service, duration, start);
         var customFields = await ReadCustomFieldsAsync(call, creating: true);
-        var status = values.GetInt(AppointmentField.Status) ?? await InitialStatusAsync(call, service);
+        var account = await call.Account.GetAsync();
+        var status = values.GetInt(AppointmentField.Status) ?? InitialStatus(account, service);
 
         var stored = Stored(ImmutableDictionary<string, JsonElement>.Empty, values, customFields)
             .SetItem(AppointmentField.Subservices, FieldValues.Text(subservices));
         var client = await UpsertClientAsync(call, clients, stored, cancellationToken);
-        var booking = new BookingRequest(await ids.NextIdAsync(cancellationToken), call.CompanyId, slot, start, client.Id, status, stored);
+        var booking = new BookingRequest(
+            await ids.NextIdAsync(cancellationToken), call.CompanyId, slot, start, client.Id, status, stored, AppointmentNotices.For(account, service));
         var appointment = await StaleActivation.RetryAsync(() => employeeId is { } employee
             ? call.Grains.GetGrain<ICalendarGrain>(employee).BookAsync(booking)
             : call.Grains.GetGrain<ILocationGrain>(location.Id).BookAnyProviderAsync(booking));
@@ -308,9 +311,10 @@ public static class AppointmentsApi
         var values = Stored(stored.Values, changes, customFields);
         var start = stored.Start;
         Contracts.Availability.SlotRequest? slot = null;
+        ServiceSnapshot? service = null;
         if (placeChanged || reoccupies)
         {
-            var service = await AppointmentPlaces.ServiceAsync(call, serviceId);
+            service = await AppointmentPlaces.ServiceAsync(call, serviceId);
             var location = await AppointmentPlaces.LocationAsync(call, locationId);
             await AppointmentPlaces.EnsureProviderAsync(call, employeeId, location, serviceId);
             var duration = stored.DurationMinutes;
@@ -335,7 +339,10 @@ public static class AppointmentsApi
             clientId = (await UpsertClientAsync(call, clients, values, cancellationToken)).Id;
         }
 
-        return (new BookingRequest(stored.Id, call.CompanyId, slot, start, clientId, status, values), employeeId);
+        // The reminder follows the service as it is set now (a service deleted since leaves the account's hours).
+        service ??= await call.Grains.GetGrain<IServiceGrain>(serviceId).GetAsync() is { } current && current.CompanyId == call.CompanyId ? current : null;
+        var notices = AppointmentNotices.For(await call.Account.GetAsync(), service);
+        return (new BookingRequest(stored.Id, call.CompanyId, slot, start, clientId, status, values, notices), employeeId);
     }
 
     // The appointment's client fields and the client fields they fill.
@@ -358,16 +365,10 @@ public static class AppointmentsApi
     }
 
     /// <summary>SPEC §5: 2 when the service confirms itself, else 0 when the account asks clients to confirm by e-mail, else 1.</summary>
-    private static async Task<int> InitialStatusAsync(ApiCall call, ServiceSnapshot service)
-    {
-        if (service.AutoConfirm)
-        {
-            return AppointmentStatus.Confirmed;
-        }
-
-        var account = await call.Account.GetAsync();
-        return account?.Options.GetInt("email_confirmation") == 1 ? AppointmentStatus.Unverified : AppointmentStatus.Unconfirmed;
-    }
+    private static int InitialStatus(AccountSnapshot? account, ServiceSnapshot service) =>
+        service.AutoConfirm ? AppointmentStatus.Confirmed
+        : account?.Options.GetInt("email_confirmation") == 1 ? AppointmentStatus.Unverified
+        : AppointmentStatus.Unconfirmed;
 
     /// <summary>The stored fields after a change: the kept ones of <paramref name="changes"/> over <paramref name="stored"/>, and the checked custom fields.</summary>
     private static ImmutableDictionary<string, JsonElement> Stored(

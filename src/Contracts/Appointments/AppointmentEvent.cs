@@ -10,8 +10,18 @@ namespace Scheduling.Contracts.Appointments;
 /// busy company's events wait in one line behind each other's database writes. <see cref="Appointment"/> is the appointment after the change (for a delete: as it was, with the
 /// version the delete gave it); <see cref="Previous"/> is where it was before a reschedule.
 /// </summary>
+/// <param name="PreviousStatus">The status before the change; null for a new appointment (and in events stored by earlier versions).</param>
+/// <param name="Notices">What the change tells whom, as the account, service and employee were set when it was made; null
+/// in events stored by earlier versions (readers then look the settings up).</param>
 [Immutable]
-public sealed record AppointmentEvent(string Type, long CompanyId, Appointment Appointment, AppointmentPlace? Previous, DateTimeOffset OccurredAt)
+public sealed record AppointmentEvent(
+    string Type,
+    long CompanyId,
+    Appointment Appointment,
+    AppointmentPlace? Previous,
+    DateTimeOffset OccurredAt,
+    int? PreviousStatus = null,
+    AppointmentNotices? Notices = null)
 {
     public const string StreamNamespace = "appointments";
 

@@ -14,6 +14,7 @@ namespace Scheduling.Contracts.Appointments;
 /// <param name="Slot">The slot to check; null when a change keeps the appointment's time, place and service (a status or
 /// field change of an occupying appointment), which then needs no re-check.</param>
 /// <param name="Values">Every stored API field but the typed ones (client_name, note, custom_fields, ...), complete, not a delta.</param>
+/// <param name="Notices">The reminder and e-mails the account and service ask for: the calendar plans the reminder from it.</param>
 [Immutable]
 public sealed record BookingRequest(
     long AppointmentId,
@@ -22,4 +23,5 @@ public sealed record BookingRequest(
     DateTimeOffset Start,
     long ClientId,
     int Status,
-    ImmutableDictionary<string, JsonElement> Values);
+    ImmutableDictionary<string, JsonElement> Values,
+    AppointmentNotices Notices);

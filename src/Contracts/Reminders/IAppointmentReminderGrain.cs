@@ -4,14 +4,15 @@ using Scheduling.Runtime;
 namespace Scheduling.Contracts.Reminders;
 
 /// <summary>
-/// One appointment's notifications, keyed by appointment id: its durable reminder (due <c>send_reminder</c> hours
-/// before the start; moved by a reschedule, removed by a cancel or delete) and the e-mails its changes cause
-/// (confirmation, verification, reschedule, cancellation, decline), kept until sent. Fed by the "appointments"
-/// stream (DESIGN §7); the reminder raises <c>appointment.reminder</c> on that stream when it fires.
+/// One appointment's notifications, keyed by appointment id: the e-mails its changes cause (confirmation,
+/// verification, reschedule, cancellation, decline), kept until sent, and its reminder's firing. The reminder (due
+/// <c>send_reminder</c> hours before the start) is registered for this grain by the calendar, in the write of the change
+/// that books, moves, cancels or deletes the appointment. Fed by the "appointments" stream (DESIGN §7) with the changes
+/// that may send something; the reminder raises <c>appointment.reminder</c> on that stream when it fires.
 /// </summary>
 public interface IAppointmentReminderGrain : IGrainWithIntegerKey
 {
-    /// <summary>Applies an appointment change; changes at or below the highest version seen are ignored (redeliveries, late duplicates).</summary>
+    /// <summary>Queues the e-mails an appointment change causes; changes at or below the highest version queued are ignored (redeliveries, late duplicates).</summary>
     Task ObserveAsync(AppointmentEvent appointmentEvent);
 
     /// <summary>

@@ -7,6 +7,8 @@ using Scheduling.Contracts.Records;
 using Scheduling.Contracts.Webhooks;
 using Scheduling.Grains.Appointments;
 using Scheduling.Grains.Availability;
+using Scheduling.Grains.Notifications;
+using Scheduling.Grains.Reminders;
 using Scheduling.Grains.Telemetry;
 using Scheduling.Grains.TimeZones;
 using Scheduling.Runtime;
@@ -79,7 +81,8 @@ public sealed partial class CalendarGrain
         }
 
         Outbox.Attach(AppointmentRowChange.Insert(row));
-        Publish(WebhookEvents.Created, row, previous: null);
+        AttachReminder(before: null, row, request.Notices.ReminderHours);
+        Publish(WebhookEvents.Created, row, previous: null, previousStatus: null, request.Notices);
         await SaveAsync(row, row.Occupies ? slot.Service.Seats : null);
         Take(row);
         return row;
@@ -118,7 +121,8 @@ public sealed partial class CalendarGrain
 
         var type = stored.Occupies && !row.Occupies ? WebhookEvents.Canceled : moved ? WebhookEvents.Rescheduled : WebhookEvents.Updated;
         Outbox.Attach(AppointmentRowChange.Update(row, stored.Version));
-        Publish(type, row, moved ? AppointmentPlace.Of(stored) : null);
+        AttachReminder(stored, row, request.Notices.ReminderHours);
+        Publish(type, row, moved ? AppointmentPlace.Of(stored) : null, stored.Status, request.Notices);
         await SaveAsync(row, takesTime ? request.Slot!.Service.Seats : null);
         if (!movingIn)
         {
@@ -152,7 +156,8 @@ public sealed partial class CalendarGrain
         }
 
         Outbox.Attach(AppointmentRowChange.Remove(stored));
-        Publish(WebhookEvents.Deleted, stored with { Version = stored.Version + 1, UpdatedAt = Now() }, previous: null);
+        AttachReminder(stored, after: null, reminderHours: 0);
+        Publish(WebhookEvents.Deleted, stored with { Version = stored.Version + 1, UpdatedAt = Now() }, previous: null, stored.Status, notices: null);
         await SaveAsync(stored, seats: null);
         Free(stored);
     }
@@ -266,10 +271,23 @@ public sealed partial class CalendarGrain
         return others.Any(o => o.SessionKey != row.SessionKey) || others.Count >= Math.Max(1, seats);
     }
 
-    private void Publish(string type, Appointment row, AppointmentPlace? previous) =>
+    // The change's event. Its notices say whether the employee gets texts: the notifications grain is handed only the
+    // events that send something, and it is this calendar that knows the employee.
+    private void Publish(string type, Appointment row, AppointmentPlace? previous, int? previousStatus, AppointmentNotices? notices) =>
         Outbox.Publish(
             StreamId.Create(AppointmentEvent.StreamNamespace, row.Id),
-            new AppointmentEvent(type, row.CompanyId, row, previous, time.GetUtcNow()));
+            new AppointmentEvent(
+                type, row.CompanyId, row, previous, time.GetUtcNow(), previousStatus,
+                notices is null ? null : notices with { ProviderTexts = AppointmentDetailsReader.SmsAddress(Snapshot()) is not null }));
+
+    // The appointment's reminder moves with the change, in its write (the reminder's grain is not activated for it).
+    private void AttachReminder(Appointment? before, Appointment? after, int reminderHours)
+    {
+        foreach (var change in AppointmentReminders.Changes(before, after, reminderHours, Now()))
+        {
+            Outbox.Attach(change);
+        }
+    }
 
     private async Task LoadBookedAsync()
     {

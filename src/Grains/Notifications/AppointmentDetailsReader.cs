@@ -17,29 +17,20 @@ namespace Scheduling.Grains.Notifications;
 /// </summary>
 public sealed class AppointmentDetailsReader(IGrainFactory grains, AppointmentLinks links)
 {
-    /// <summary>Hours before the start the reminder goes out: the service's <c>send_reminder</c>, else the account's option; 0 = none.</summary>
-    public async Task<int> ReminderHoursAsync(Appointment appointment)
+    /// <summary>
+    /// Who the appointment's messages go to, with the account's e-mail switches as <paramref name="notices"/> carry them
+    /// (those of a change, as they were when it was made), else as they are now.
+    /// </summary>
+    public async Task<AppointmentAudience> AudienceAsync(Appointment appointment, AppointmentNotices? notices = null)
     {
-        var service = await grains.GetGrain<IServiceGrain>(appointment.ServiceId).GetAsync();
-        if (service is { SendReminderHours: > 0 } && service.CompanyId == appointment.CompanyId)
-        {
-            return service.SendReminderHours;
-        }
-
-        var account = await grains.GetGrain<IAccountGrain>(appointment.CompanyId).GetAsync();
-        return account is null ? 0 : Option(account, "send_reminder") is { ValueKind: JsonValueKind.Number } hours ? hours.GetInt32() : 0;
-    }
-
-    public async Task<AppointmentAudience> AudienceAsync(Appointment appointment)
-    {
-        var account = await grains.GetGrain<IAccountGrain>(appointment.CompanyId).GetAsync();
+        notices ??= AppointmentNotices.For(await grains.GetGrain<IAccountGrain>(appointment.CompanyId).GetAsync(), service: null);
         var employee = await EmployeeAsync(appointment);
         return new AppointmentAudience(
             ClientEmail: appointment.Values.GetText(AppointmentField.ClientEmail) ?? string.Empty,
             ProviderEmail: employee?.Email ?? string.Empty,
             SmsAddress: employee is null ? null : SmsAddress(employee),
-            ClientEmails: account is null || Flag(account, "widget_send_client_emails"),
-            ProviderEmails: account is null || Flag(account, "widget_send_provider_emails"));
+            ClientEmails: notices.ClientEmails,
+            ProviderEmails: notices.ProviderEmails);
     }
 
     public async Task<AppointmentDetails> DetailsAsync(Appointment appointment, AppointmentPlace? previous = null)
@@ -89,18 +80,6 @@ public sealed class AppointmentDetailsReader(IGrainFactory grains, AppointmentLi
         var digits = new string((employee.Values.GetText("phone") ?? string.Empty).Where(char.IsAsciiDigit).ToArray());
         return digits.Length == 0 ? null : gateway.Replace("number", digits, StringComparison.OrdinalIgnoreCase);
     }
-
-    /// <summary>An account option as set, else its schema default (accounts store only what was saved).</summary>
-    private static JsonElement? Option(AccountSnapshot account, string name) =>
-        account.Options.TryGetValue(name, out var value) ? value
-        : AccountSchemas.Options.TryGetField(name, out var field) ? field.Default : null;
-
-    private static bool Flag(AccountSnapshot account, string name) => Option(account, name) is { } value && value.ValueKind switch
-    {
-        JsonValueKind.True => true,
-        JsonValueKind.Number => value.GetRawText() != "0",
-        _ => false,
-    };
 
     private async Task<EmployeeSnapshot?> EmployeeAsync(Appointment appointment)
     {

@@ -12,16 +12,18 @@ using Scheduling.Runtime.Streams;
 namespace Scheduling.Grains.Reminders;
 
 /// <summary>
-/// One appointment's reminder and e-mails (DESIGN §7). Changes arrive from the stream in version order; each one
-/// moves or removes the durable reminder (with the state write, in its transaction: a failed write is redone whole by
-/// the redelivered event) and queues the e-mails it causes in the grain's state. Queued messages go out in a reminder
-/// turn ("send", due at once), never in the stream's turn: a slow or failing mail server holds up neither
-/// bookings nor the webhooks that read the same stream, and what was not sent is retried with backoff, also
-/// after a restart. The reminder's firing re-reads the appointment, sends only if it still occupies that start,
-/// and publishes <c>appointment.reminder</c> in the same commit that records it as sent.
+/// One appointment's e-mails and its reminder's firing (DESIGN §7). The calendar registers the reminder itself, in the
+/// write of the change that books, moves, cancels or deletes the appointment (<see cref="AppointmentReminders"/>), so
+/// this grain is not activated to plan it. Changes arrive from the stream in version order, and only those that may
+/// send something (<see cref="Wants"/>): each one queues the e-mails it causes in the grain's state. Queued messages go
+/// out in a reminder turn ("send", due at once), never in the stream's turn: a slow or failing mail server holds up
+/// neither bookings nor the webhooks that read the same stream, and what was not sent is retried with backoff, also
+/// after a restart. The reminder's firing re-reads the appointment, sends only if it still occupies the start the
+/// reminder was set for, and publishes <c>appointment.reminder</c> in the same commit that records it as sent.
 /// </summary>
 // One per appointment, the implicit subscriber of its stream (keyed alike). It leaves memory once a change or a
 // firing is handled with nothing left to send, else after two idle minutes rather than the default collection age.
+[GrainType(AppointmentReminders.GrainType)]
 [CollectionAgeLimit(2)]
 [ImplicitStreamSubscription(AppointmentEvent.StreamNamespace)]
 public sealed partial class AppointmentReminderGrain(
@@ -29,10 +31,13 @@ public sealed partial class AppointmentReminderGrain(
     IAppointmentStore appointments,
     AppointmentDetailsReader reader,
     INotifier notifier,
+    IReminderTable reminders,
     TimeProvider time,
-    ILogger<AppointmentReminderGrain> logger) : Grain, IAppointmentReminderGrain, IRemindable, IAsyncObserver<AppointmentEvent>
+    ILogger<AppointmentReminderGrain> logger)
+    : Grain, IAppointmentReminderGrain, IRemindable, IAsyncObserver<AppointmentEvent>, IImplicitSubscriptionFilter<AppointmentEvent>
 {
-    private const string RemindName = "remind";
+    // The reminder's name before the calendar registered it; such a reminder's company and start are in the state.
+    private const string LegacyRemindName = "remind";
     private const string SendName = "send";
 
     /// <summary>About a day of retries (1, 2, 4 ... minutes, at most an hour apart) before a message is given up.</summary>
@@ -41,8 +46,27 @@ public sealed partial class AppointmentReminderGrain(
     private long AppointmentId => this.GetPrimaryKeyLong();
 
     /// <summary>
+    /// The changes this grain is handed: those that may send a message, as the change's notices (the account's switches
+    /// and the employee's texts when it was made) say. Bookings of an account that sends no e-mail activate nothing.
+    /// Events stored by earlier versions carry no notices and are all handed over. Its own <c>appointment.reminder</c>
+    /// events are passed over.
+    /// </summary>
+    public static bool Wants(AppointmentEvent item)
+    {
+        if (item.Type == WebhookEvents.Reminder || item.Appointment.Start <= item.OccurredAt || Wanted(item) is not { Count: > 0 } wanted)
+        {
+            return false;
+        }
+
+        var hasClientEmail = item.Appointment.Values.GetText(AppointmentField.ClientEmail) is { Length: > 0 };
+        return item.Notices is not { } notices || wanted.Exists(m => m.ToClient
+            ? hasClientEmail && (notices.ClientEmails || m.Kind == "verification")
+            : notices.ProviderEmails || notices.ProviderTexts);
+    }
+
+    /// <summary>
     /// The appointment's changes as the stream delivers them, at least once and in order; de-duplicated by version, so a
-    /// redelivered event changes nothing and sends nothing twice. Its own <c>appointment.reminder</c> events are passed over.
+    /// redelivered event sends nothing twice.
     /// </summary>
     public async Task OnNextAsync(AppointmentEvent item, StreamSequenceToken? token = null)
     {
@@ -53,26 +77,22 @@ public sealed partial class AppointmentReminderGrain(
     public async Task ObserveAsync(AppointmentEvent appointmentEvent)
     {
         var s = state.State;
-        var appointment = appointmentEvent.Appointment;
-        if (appointmentEvent.Type == WebhookEvents.Reminder || appointment.Id != AppointmentId || appointmentEvent.Version <= s.Version)
+        if (appointmentEvent.Type == WebhookEvents.Reminder || appointmentEvent.Appointment.Id != AppointmentId || appointmentEvent.Version <= s.Version)
         {
             return;
         }
 
-        var previousStatus = state.RecordExists ? s.Status : (int?)null;
-        s.CompanyId = appointmentEvent.CompanyId;
-        s.Version = appointmentEvent.Version;
-        s.Status = appointment.Status;
         var now = time.GetUtcNow();
-
-        await PlanReminderAsync(appointmentEvent, now);
-        var messages = await MessagesForAsync(appointmentEvent, previousStatus, now);
-        if (messages.Count > 0)
+        var messages = await MessagesForAsync(appointmentEvent, now);
+        if (messages.Count == 0)
         {
-            s.Outgoing.AddRange(messages);
-            RegisterReminderWithState(SendName, now);
+            // Nothing is stored: a redelivered event is decided again from the event itself.
+            return;
         }
 
+        s.Version = appointmentEvent.Version;
+        s.Outgoing.AddRange(messages);
+        RegisterReminderWithState(SendName, now);
         await state.WriteStateAsync();
     }
 
@@ -88,14 +108,19 @@ public sealed partial class AppointmentReminderGrain(
         return recipients;
     }
 
-    public Task<DateTimeOffset?> GetDueAtAsync() => Task.FromResult(state.State.DueAt);
+    public async Task<DateTimeOffset?> GetDueAtAsync()
+    {
+        var pending = (await reminders.ReadAllAsync(GrainId, CancellationToken.None)).Where(r => r.Name != SendName).ToList();
+        return pending.Count == 0 ? null : pending.Min(r => r.DueAt);
+    }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         await (reminderName switch
         {
-            RemindName => FireAsync(status),
             SendName => SendOutgoingAsync(),
+            LegacyRemindName => FireAsync(state.State.CompanyId, state.State.Start, status),
+            _ when AppointmentReminders.TryParse(reminderName, out var companyId, out var start) => FireAsync(companyId, start, status),
             _ => Task.CompletedTask,
         });
         LeaveWhenDone();
@@ -112,69 +137,21 @@ public sealed partial class AppointmentReminderGrain(
         }
     }
 
-    /// <summary>
-    /// Moves, keeps or removes the reminder for the appointment as it is after the change. Only appointments still
-    /// to come with status 0, 1 or 2 get one, and only when its time is still ahead: a reminder whose time has
-    /// passed when the appointment is booked (or moved) is not sent late.
-    /// </summary>
-    private async Task PlanReminderAsync(AppointmentEvent appointmentEvent, DateTimeOffset now)
-    {
-        var s = state.State;
-        var appointment = appointmentEvent.Appointment;
-        var wanted = appointmentEvent.Type != WebhookEvents.Deleted
-            && AppointmentStatus.Upcoming.Contains(appointment.Status)
-            && s.RemindedStart != appointment.Start;
-        DateTimeOffset? due = null;
-        if (wanted)
-        {
-            var hours = await reader.ReminderHoursAsync(appointment);
-            if (hours > 0 && appointment.Start - TimeSpan.FromHours(hours) > now)
-            {
-                due = appointment.Start - TimeSpan.FromHours(hours);
-            }
-        }
-
-        if (due is { } dueAt)
-        {
-            if (s.DueAt != dueAt || s.Start != appointment.Start)
-            {
-                RegisterReminderWithState(RemindName, dueAt);
-                s.DueAt = dueAt;
-                s.Start = appointment.Start;
-            }
-
-            return;
-        }
-
-        if (s.DueAt is not null)
-        {
-            UnregisterReminderWithState(RemindName);
-            s.DueAt = null;
-            s.Start = null;
-        }
-    }
-
-    private async Task FireAsync(TickStatus status)
+    // The reminder of the company's appointment for <paramref name="start"/>.
+    private async Task FireAsync(long companyId, DateTimeOffset? start, TickStatus status)
     {
         var s = state.State;
         var now = time.GetUtcNow();
-        var appointment = s.CompanyId == 0 ? null : await appointments.GetAsync(s.CompanyId, AppointmentId, CancellationToken.None);
+        var appointment = companyId == 0 ? null : await appointments.GetAsync(companyId, AppointmentId, CancellationToken.None);
         var send = appointment is not null
             && AppointmentStatus.Upcoming.Contains(appointment.Status)
-            && appointment.Start == s.Start
+            && appointment.Start == start
             && appointment.Start > now
             && s.RemindedStart != appointment.Start;
         NotificationTelemetry.RecordReminderLag(now - status.FirstTickTime, send);
         if (!send)
         {
-            // A firing for a time the appointment no longer has: the change that moved it set (or will set) the right one.
-            if (s.DueAt == status.FirstTickTime)
-            {
-                s.DueAt = null;
-                s.Start = null;
-                await state.WriteStateAsync();
-            }
-
+            // A firing for a time the appointment no longer has: the change that moved it set the right one.
             LogSkipped(logger, AppointmentId);
             return;
         }
@@ -183,7 +160,6 @@ public sealed partial class AppointmentReminderGrain(
         var details = await reader.DetailsAsync(appointment!);
         s.Outgoing.AddRange(ReminderMessages(details, audience, ReminderRecipients.Both, automatic: true));
         s.RemindedStart = appointment!.Start;
-        s.DueAt = null;
         Outbox.Publish(
             StreamId.Create(AppointmentEvent.StreamNamespace, appointment.Id),
             new AppointmentEvent(WebhookEvents.Reminder, appointment.CompanyId, appointment, null, now));
@@ -220,11 +196,15 @@ public sealed partial class AppointmentReminderGrain(
         return messages;
     }
 
-    /// <summary>The e-mails one change causes (nothing for appointments that already started, busy time or deletes).</summary>
-    private async Task<List<OutgoingMessage>> MessagesForAsync(AppointmentEvent appointmentEvent, int? previousStatus, DateTimeOffset now)
+    /// <summary>
+    /// The messages one change calls for, before anyone's switches: nothing for busy time or deletes; the
+    /// status-change ones by the status before the change.
+    /// </summary>
+    private static List<(string Kind, bool ToClient, Func<AppointmentDetails, string, EmailMessage> Render)> Wanted(AppointmentEvent appointmentEvent)
     {
         var appointment = appointmentEvent.Appointment;
         var status = appointment.Status;
+        var previousStatus = appointmentEvent.PreviousStatus;
         var upcoming = AppointmentStatus.Upcoming.Contains(status);
         var wanted = new List<(string Kind, bool ToClient, Func<AppointmentDetails, string, EmailMessage> Render)>();
         switch (appointmentEvent.Type)
@@ -251,13 +231,21 @@ public sealed partial class AppointmentReminderGrain(
                 break;
         }
 
+        return wanted;
+    }
+
+    /// <summary>The e-mails one change causes (nothing for appointments that already started).</summary>
+    private async Task<List<OutgoingMessage>> MessagesForAsync(AppointmentEvent appointmentEvent, DateTimeOffset now)
+    {
+        var appointment = appointmentEvent.Appointment;
+        var wanted = Wanted(appointmentEvent);
         if (wanted.Count == 0 || appointment.Start <= now)
         {
             return [];
         }
 
         // Whom each wanted message goes to: the details (names, signed links) are gathered only when one goes out.
-        var audience = await reader.AudienceAsync(appointment);
+        var audience = await reader.AudienceAsync(appointment, appointmentEvent.Notices);
         var outgoing = new List<(string Kind, string To, Func<AppointmentDetails, string, EmailMessage> Render)>();
         foreach (var (kind, toClient, render) in wanted)
         {

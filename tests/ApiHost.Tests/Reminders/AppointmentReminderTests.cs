@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Scheduling.ApiHost.Tests.Appointments;
 using Scheduling.ApiHost.Tests.Harness;
 using Scheduling.ApiHost.Tests.Locations;
+using Scheduling.Grains.Reminders;
+using Scheduling.Runtime;
 using Scheduling.Runtime.Hosting;
 using Scheduling.Runtime.Storage;
 
@@ -133,6 +135,69 @@ public abstract class AppointmentReminderTests<TStorage>(TStorage storage) : Rem
         Assert.Equal(id, reminder.GetProperty("Appointment").GetProperty("Id").GetInt64());
         Assert.Equal(2, reminder.GetProperty("Appointment").GetProperty("Version").GetInt64());
         Assert.Equal(2, reminder.GetProperty("Appointment").GetProperty("Status").GetInt32());
+    }
+
+    [Fact]
+    public async Task ABookingThatSendsNothingStoresNothingForItsNotificationsYetItsReminderFires()
+    {
+        var tenant = await SignUpAsync();
+        var shop = await tenant.OpenShopAsync();
+        await tenant.PostJsonAsync("/api/v2/account/saveOptions", new { widget_send_client_emails = 0, widget_send_provider_emails = 0 });
+        var id = await tenant.BookIdAsync(shop.Booking("10:00"));
+        await SettleAsync();
+
+        // The calendar registered the reminder with the booking; the notifications grain had nothing to send and stored nothing.
+        var key = new GrainStateKey(AppointmentReminders.GrainOf(id), "appointment-reminder");
+        Assert.Null(await Factory.Services.GetRequiredService<IGrainStorage>().ReadAsync(key, default));
+        Assert.Equal(TenOClock.AddHours(-24), await DueAtAsync(id));
+
+        Clock.Advance(TenOClock.AddHours(-24) - Clock.GetUtcNow());
+        Assert.True(await Factory.Services.GetRequiredService<ISiloControl>().FireDueRemindersAsync() >= 1);
+        var reminder = Assert.Single(await EventsAsync(tenant.CompanyId), e => e.GetProperty("Type").GetString() == "appointment.reminder");
+        Assert.Equal(id, reminder.GetProperty("Appointment").GetProperty("Id").GetInt64());
+        Assert.Empty(Reminders(id));
+        Assert.Null(await DueAtAsync(id));
+    }
+
+    [Fact]
+    public async Task AReminderSetByAnEarlierVersionStillFiresOnceForTheStartItWasSetFor()
+    {
+        var tenant = await SignUpAsync();
+        var shop = await tenant.OpenShopAsync();
+        var id = await tenant.BookIdAsync(shop.Booking("10:00"));
+        var moved = await tenant.BookIdAsync(shop.Booking("12:00", email: "mo@example.test"));
+        await SettleAsync();
+
+        // As earlier versions left them: a reminder named "remind", whose company and start are in the grain's state.
+        await LegacyReminderAsync(tenant.CompanyId, id, TenOClock);
+        await LegacyReminderAsync(tenant.CompanyId, moved, TenOClock.AddHours(2));
+        Assert.Equal(0, (await tenant.PutJsonAsync($"/api/v2/appointment/{moved}", new { start_date = "2031-03-03 11:00" })).StatusCode);
+        await SettleAsync();
+
+        await AdvanceToAsync(TenOClock.AddHours(-24));
+        Assert.Single(Reminders(id, "ann@example.test"));
+
+        // The moved appointment's old reminder fires for a start it no longer has, and sends nothing; its new one sends.
+        await AdvanceToAsync(TenOClock.AddHours(-22));
+        Assert.Equal(["mo@example.test"], Reminders(moved).Where(m => m.To == "mo@example.test").Select(m => m.To));
+        Assert.Contains("11:00", Assert.Single(Reminders(moved, "mo@example.test")).TextBody, StringComparison.Ordinal);
+        await AdvanceToAsync(TenOClock.AddMinutes(-5));
+        Assert.Single(Reminders(id, "ann@example.test"));
+    }
+
+    // Puts an appointment's reminder back as an earlier version registered it.
+    private async Task LegacyReminderAsync(long companyId, long appointmentId, DateTimeOffset start)
+    {
+        var grainId = AppointmentReminders.GrainOf(appointmentId);
+        Assert.False(Factory.Services.GetRequiredService<ISiloControl>().IsActive(grainId));
+        var table = Factory.Services.GetRequiredService<IReminderTable>();
+        Assert.True(await table.RemoveAsync(grainId, AppointmentReminders.Name(companyId, start), null, default));
+        await table.UpsertAsync(grainId, "remind", start.AddHours(-24), TimeSpan.Zero, default);
+        var storage = Factory.Services.GetRequiredService<IGrainStorage>();
+        var key = new GrainStateKey(grainId, "appointment-reminder");
+        var stored = await storage.ReadAsync(key, default);
+        var legacy = JsonSerializer.SerializeToUtf8Bytes(new { CompanyId = companyId, Version = 1, Status = 1, Start = start, DueAt = start.AddHours(-24), Outgoing = Array.Empty<object>() });
+        await storage.WriteAsync(new GrainStateWrite(key, stored?.Version ?? 0, legacy, [], []), default);
     }
 
     /// <summary>The company's undelivered appointment events (claimed here, so the test reads them once).</summary>
