@@ -540,6 +540,18 @@ public abstract class StorageContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AReminderRegisteredBeforeEveryOtherAfterAClaimFoundNothingDueIsClaimedWhenDue()
+    {
+        var grain = NewGrain();
+        await Reminders.UpsertAsync(grain, "next-week", T0.AddDays(7), TimeSpan.Zero, default);
+        Assert.DoesNotContain(await Reminders.ClaimDueAsync("silo-a", T0, 1_000, Lease, default), r => r.GrainId == grain);
+
+        await Reminders.UpsertAsync(grain, "soon", T0.AddMinutes(1), TimeSpan.Zero, default);
+        Assert.DoesNotContain(await Reminders.ClaimDueAsync("silo-a", T0, 1_000, Lease, default), r => r.GrainId == grain);
+        Assert.Equal(["soon"], (await Reminders.ClaimDueAsync("silo-a", T0.AddMinutes(1), 1_000, Lease, default)).Where(r => r.GrainId == grain).Select(r => r.Name));
+    }
+
+    [Fact]
     public async Task CompletingAOneShotFiringRemovesTheReminder()
     {
         var grain = NewGrain();

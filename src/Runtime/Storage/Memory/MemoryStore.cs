@@ -16,6 +16,11 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
     private long _sequence;
     private long _reminderVersion;
 
+    // No reminder can be claimed before this (a lower bound; the table's earliest claimable time after the last claim
+    // that read it, lowered by every registration since). Every appointment has a reminder, so the table grows with the
+    // bookings: a claim that read it whole every poll held the lock, and every write behind it, longer and longer.
+    private DateTimeOffset _remindersClaimableFrom = DateTimeOffset.MaxValue;
+
     public MemoryStore(IEnumerable<IMemoryAttachmentWriter>? attachmentWriters = null)
     {
         _attachmentWriters = (attachmentWriters ?? []).ToDictionary(w => w.AttachmentType);
@@ -174,8 +179,18 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
     private ReminderEntry UpsertUnlocked(GrainId grainId, string name, DateTimeOffset dueAt, TimeSpan period)
     {
         var entry = new ReminderEntry(grainId, name, dueAt, period, ++_reminderVersion);
-        _reminders[(grainId, name)] = new ReminderRow(entry);
+        SetReminderUnlocked(entry);
         return entry;
+    }
+
+    // Caller holds _lock. A new row has no lease.
+    private void SetReminderUnlocked(ReminderEntry entry)
+    {
+        _reminders[(entry.GrainId, entry.Name)] = new ReminderRow(entry);
+        if (entry.DueAt < _remindersClaimableFrom)
+        {
+            _remindersClaimableFrom = entry.DueAt;
+        }
     }
 
     // Caller holds _lock.
@@ -226,8 +241,13 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
     {
         lock (_lock)
         {
+            if (now < _remindersClaimableFrom)
+            {
+                return Task.FromResult<IReadOnlyList<ReminderEntry>>([]);
+            }
+
             var claimed = _reminders.Values
-                .Where(r => r.Entry.DueAt <= now && (r.LeaseUntil is null || r.LeaseUntil <= now))
+                .Where(r => r.ClaimableAt <= now)
                 .OrderBy(r => r.Entry.DueAt)
                 .Take(max)
                 .ToList();
@@ -236,6 +256,8 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
                 row.LeaseOwner = owner;
                 row.LeaseUntil = now + lease;
             }
+
+            _remindersClaimableFrom = _reminders.Count == 0 ? DateTimeOffset.MaxValue : _reminders.Values.Min(r => r.ClaimableAt);
 
             return Task.FromResult<IReadOnlyList<ReminderEntry>>([.. claimed.Select(r => r.Entry)]);
         }
@@ -250,7 +272,7 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
             {
                 if (nextDue is { } next)
                 {
-                    _reminders[key] = new ReminderRow(row.Entry with { DueAt = next });
+                    SetReminderUnlocked(row.Entry with { DueAt = next });
                 }
                 else
                 {
@@ -344,5 +366,8 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
         public string? LeaseOwner { get; set; }
 
         public DateTimeOffset? LeaseUntil { get; set; }
+
+        /// <summary>When a claim may take it: when due, or when its lease runs out if that is later.</summary>
+        public DateTimeOffset ClaimableAt => LeaseUntil is { } until && until > Entry.DueAt ? until : Entry.DueAt;
     }
 }
