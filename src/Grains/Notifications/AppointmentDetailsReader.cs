@@ -17,13 +17,18 @@ namespace Scheduling.Grains.Notifications;
 /// </summary>
 public sealed class AppointmentDetailsReader(IGrainFactory grains, AppointmentLinks links)
 {
+    /// <summary>The appointment's notices as its account and service are set now.</summary>
+    public async Task<AppointmentNotices> NoticesAsync(Appointment appointment) => AppointmentNotices.For(
+        await grains.GetGrain<IAccountGrain>(appointment.CompanyId).GetAsync(),
+        await grains.GetGrain<IServiceGrain>(appointment.ServiceId).GetAsync() is { } service && service.CompanyId == appointment.CompanyId ? service : null);
+
     /// <summary>
     /// Who the appointment's messages go to, with the account's e-mail switches as <paramref name="notices"/> carry them
     /// (those of a change, as they were when it was made), else as they are now.
     /// </summary>
     public async Task<AppointmentAudience> AudienceAsync(Appointment appointment, AppointmentNotices? notices = null)
     {
-        notices ??= AppointmentNotices.For(await grains.GetGrain<IAccountGrain>(appointment.CompanyId).GetAsync(), service: null);
+        notices ??= await NoticesAsync(appointment);
         var employee = await EmployeeAsync(appointment);
         return new AppointmentAudience(
             ClientEmail: appointment.Values.GetText(AppointmentField.ClientEmail) ?? string.Empty,

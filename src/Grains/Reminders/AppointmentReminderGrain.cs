@@ -83,16 +83,27 @@ public sealed partial class AppointmentReminderGrain(
         }
 
         var now = time.GetUtcNow();
-        var messages = await MessagesForAsync(appointmentEvent, now);
-        if (messages.Count == 0)
+        var notices = appointmentEvent.Notices ?? await reader.NoticesAsync(appointmentEvent.Appointment);
+
+        // An event stored by an earlier version carries no notices, and its calendar registered no reminder: plan it here.
+        var reminderChanges = appointmentEvent.Notices is null && appointmentEvent.Type != WebhookEvents.Deleted
+            ? AppointmentReminders.Changes(before: null, appointmentEvent.Appointment, notices.ReminderHours, now)
+            : [];
+        var messages = await MessagesForAsync(appointmentEvent, notices, now);
+        if (messages.Count == 0 && reminderChanges.Count == 0)
         {
             // Nothing is stored: a redelivered event is decided again from the event itself.
             return;
         }
 
         s.Version = appointmentEvent.Version;
-        s.Outgoing.AddRange(messages);
-        RegisterReminderWithState(SendName, now);
+        reminderChanges.ForEach(Outbox.Attach);
+        if (messages.Count > 0)
+        {
+            s.Outgoing.AddRange(messages);
+            RegisterReminderWithState(SendName, now);
+        }
+
         await state.WriteStateAsync();
     }
 
@@ -235,7 +246,7 @@ public sealed partial class AppointmentReminderGrain(
     }
 
     /// <summary>The e-mails one change causes (nothing for appointments that already started).</summary>
-    private async Task<List<OutgoingMessage>> MessagesForAsync(AppointmentEvent appointmentEvent, DateTimeOffset now)
+    private async Task<List<OutgoingMessage>> MessagesForAsync(AppointmentEvent appointmentEvent, AppointmentNotices notices, DateTimeOffset now)
     {
         var appointment = appointmentEvent.Appointment;
         var wanted = Wanted(appointmentEvent);
@@ -245,7 +256,7 @@ public sealed partial class AppointmentReminderGrain(
         }
 
         // Whom each wanted message goes to: the details (names, signed links) are gathered only when one goes out.
-        var audience = await reader.AudienceAsync(appointment, appointmentEvent.Notices);
+        var audience = await reader.AudienceAsync(appointment, notices);
         var outgoing = new List<(string Kind, string To, Func<AppointmentDetails, string, EmailMessage> Render)>();
         foreach (var (kind, toClient, render) in wanted)
         {

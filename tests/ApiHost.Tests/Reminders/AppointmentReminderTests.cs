@@ -4,6 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Scheduling.ApiHost.Tests.Appointments;
 using Scheduling.ApiHost.Tests.Harness;
 using Scheduling.ApiHost.Tests.Locations;
+using Scheduling.Contracts.Appointments;
+using Scheduling.Contracts.Reminders;
+using Scheduling.Grains.Appointments;
 using Scheduling.Grains.Reminders;
 using Scheduling.Runtime;
 using Scheduling.Runtime.Hosting;
@@ -183,6 +186,25 @@ public abstract class AppointmentReminderTests<TStorage>(TStorage storage) : Rem
         Assert.Contains("11:00", Assert.Single(Reminders(moved, "mo@example.test")).TextBody, StringComparison.Ordinal);
         await AdvanceToAsync(TenOClock.AddMinutes(-5));
         Assert.Single(Reminders(id, "ann@example.test"));
+    }
+
+    [Fact]
+    public async Task AChangeStoredByAnEarlierVersionStillGetsItsReminder()
+    {
+        var tenant = await SignUpAsync();
+        var shop = await tenant.OpenShopAsync();
+        await tenant.PostJsonAsync("/api/v2/account/saveOptions", new { widget_send_client_emails = 0, widget_send_provider_emails = 0 });
+        var id = await tenant.BookIdAsync(shop.Booking("10:00"));
+        await SettleAsync();
+
+        // As if an earlier version had booked it: its calendar registered no reminder, and its event carries no notices.
+        var grainId = AppointmentReminders.GrainOf(id);
+        Assert.True(await Factory.Services.GetRequiredService<IReminderTable>().RemoveAsync(grainId, AppointmentReminders.Name(tenant.CompanyId, TenOClock), null, default));
+        var appointment = await Factory.Services.GetRequiredService<IAppointmentStore>().GetAsync(tenant.CompanyId, id, default);
+        var grain = Factory.Services.GetRequiredService<IGrainFactory>().GetGrain<IAppointmentReminderGrain>(id);
+        await grain.ObserveAsync(new AppointmentEvent("appointment.created", tenant.CompanyId, appointment!, null, Clock.GetUtcNow()));
+
+        Assert.Equal(TenOClock.AddHours(-24), await DueAtAsync(id));
     }
 
     // Puts an appointment's reminder back as an earlier version registered it.
