@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Scheduling.Contracts.Appointments;
 using Scheduling.Grains.Reminders;
 using Scheduling.Runtime;
+using Scheduling.Runtime.Activations;
 
 namespace Scheduling.Grains.Tests.Reminders;
 
@@ -101,6 +103,26 @@ public sealed class AppointmentRemindersTests
 
         // An appointment that started before the change: nothing to tell.
         Assert.False(AppointmentReminderGrain.Wants(Event("appointment.created", Row(Now.AddMinutes(-30)), loud)));
+    }
+
+    [Fact]
+    public void AnEventKeepsItsNoticesAndPreviousStatusThroughTheOutboxsJson()
+    {
+        var json = new GrainStateJson().Options;
+        var sent = Event("appointment.updated", Row(Ten, AppointmentStatus.Confirmed), new AppointmentNotices(2, ClientEmails: false, ProviderEmails: true, ProviderTexts: true), AppointmentStatus.Unconfirmed);
+
+        var read = JsonSerializer.Deserialize<AppointmentEvent>(JsonSerializer.SerializeToUtf8Bytes(sent, json), json)!;
+
+        Assert.Equal(sent.Notices, read.Notices);
+        Assert.Equal(AppointmentStatus.Unconfirmed, read.PreviousStatus);
+
+        // One stored by an earlier version has neither.
+        var old = JsonSerializer.SerializeToNode(sent, json)!.AsObject();
+        Assert.True(old.Remove(nameof(AppointmentEvent.Notices)) && old.Remove(nameof(AppointmentEvent.PreviousStatus)));
+        var legacy = old.Deserialize<AppointmentEvent>(json)!;
+        Assert.Equal(sent.Appointment.Id, legacy.Appointment.Id);
+        Assert.Null(legacy.Notices);
+        Assert.Null(legacy.PreviousStatus);
     }
 
     private static AppointmentEvent Event(string type, Appointment row, AppointmentNotices? notices, int? previousStatus = null) =>
