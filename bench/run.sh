@@ -104,7 +104,8 @@ main() {
     [[ "${scenario}" == "availability" ]] && appointments="${BENCH_APPOINTMENTS:-200}"
     dotnet "${REPO_ROOT}/bench/LoadGenerator/bin/Release/net10.0/Scheduling.LoadGenerator.dll" \
       --url "http://127.0.0.1:${PORT}" --scenario "${scenario}" --seconds "${BENCH_SECONDS:-10}" \
-      --connections "${BENCH_CONNECTIONS:-32}" --employees "${BENCH_EMPLOYEES:-1000}" --appointments "${appointments}"
+      --connections "${BENCH_CONNECTIONS:-32}" --employees "${BENCH_EMPLOYEES:-1000}" --appointments "${appointments}" \
+      --server-pid "${SERVER_PID}"
   done
 }
 

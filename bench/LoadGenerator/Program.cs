@@ -5,6 +5,7 @@ using System.Text.Json;
 
 // Usage: LoadGenerator --url http://127.0.0.1:5080 --scenario availability|bookings|contention
 //        [--seconds 10] [--connections 32] [--employees 1000] [--appointments 200] [--setup-only FILE]
+//        [--server-pid PID]   (Linux: also prints the CPU time per request of the server, PostgreSQL, this generator)
 var options = Options.Parse(args);
 using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
 using var http = new HttpClient(handler) { BaseAddress = new Uri(options.Url), Timeout = TimeSpan.FromSeconds(30) };
@@ -32,7 +33,7 @@ result.Print(options);
 return result.Failures > result.Requests / 100 ? 1 : 0;
 
 /// <summary>Command-line settings.</summary>
-internal sealed record Options(string Url, string Scenario, double Seconds, int Connections, int Employees, int Appointments, string? SetupFile)
+internal sealed record Options(string Url, string Scenario, double Seconds, int Connections, int Employees, int Appointments, string? SetupFile, int? ServerPid)
 {
     public static Options Parse(string[] args)
     {
@@ -49,7 +50,8 @@ internal sealed record Options(string Url, string Scenario, double Seconds, int 
             int.Parse(Get("connections", "32"), CultureInfo.InvariantCulture),
             int.Parse(Get("employees", "1000"), CultureInfo.InvariantCulture),
             int.Parse(Get("appointments", "0"), CultureInfo.InvariantCulture),
-            Get("setup-only", string.Empty) is { Length: > 0 } file ? file : null);
+            Get("setup-only", string.Empty) is { Length: > 0 } file ? file : null,
+            Get("server-pid", string.Empty) is { Length: > 0 } pid ? int.Parse(pid, CultureInfo.InvariantCulture) : null);
     }
 }
 
@@ -71,6 +73,7 @@ internal static class Load
 
         var latencies = new List<double>[options.Connections];
         var statuses = new Dictionary<int, int>[options.Connections];
+        var cpuBefore = options.ServerPid is { } serverPid ? CpuTimes.Read(serverPid) : null;
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, options.Connections).Select(w => Task.Run(async () =>
         {
@@ -95,13 +98,14 @@ internal static class Load
             }
         })));
         var elapsed = clock.Elapsed;
+        var cpu = cpuBefore is null ? null : CpuTimes.Read(options.ServerPid!.Value) - cpuBefore;
         var all = latencies.SelectMany(l => l).Order().ToArray();
         var byStatus = statuses.SelectMany(s => s).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Sum(p => p.Value));
-        return new LoadResult(all, elapsed, byStatus);
+        return new LoadResult(all, elapsed, byStatus, cpu);
     }
 }
 
-internal sealed record LoadResult(double[] Latencies, TimeSpan Elapsed, Dictionary<int, int> ByStatus)
+internal sealed record LoadResult(double[] Latencies, TimeSpan Elapsed, Dictionary<int, int> ByStatus, CpuTimes? Cpu)
 {
     public int Requests => Latencies.Length;
 
@@ -115,6 +119,70 @@ internal sealed record LoadResult(double[] Latencies, TimeSpan Elapsed, Dictiona
             + $"p50 {P(0.50):F2} ms, p99 {P(0.99):F2} ms, max {P(1):F1} ms");
         Console.WriteLine("  by envelope statusCode (-1 = transport error): "
             + string.Join(", ", ByStatus.OrderBy(p => p.Key).Select(p => $"{p.Key}: {p.Value:N0}")));
+        if (Cpu is { } cpu && Requests > 0)
+        {
+            string PerRequest(TimeSpan time) => $"{time.TotalMicroseconds / Requests:F0} µs";
+            Console.WriteLine($"  CPU per request: server {PerRequest(cpu.Server)}, PostgreSQL {PerRequest(cpu.Postgres)}, "
+                + $"load generator {PerRequest(cpu.Generator)}, whole machine {PerRequest(cpu.Machine)}");
+        }
+    }
+}
+
+/// <summary>
+/// CPU time used so far (Linux, /proc) by the server, by every PostgreSQL process, by this generator and by the whole
+/// machine: the difference of two readings divided by the requests made between them is what a request costs, a figure
+/// that varies less from run to run than the throughput on a machine whose speed swings.
+/// </summary>
+internal sealed record CpuTimes(TimeSpan Server, TimeSpan Postgres, TimeSpan Generator, TimeSpan Machine)
+{
+    // USER_HZ, the unit of /proc's CPU times: 100 on every Linux this runs on.
+    private const double TicksPerSecond = 100;
+
+    public static CpuTimes Read(int serverPid)
+    {
+        var postgres = 0L;
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                && ProcessTicks(pid) is { Comm: "postgres" } process)
+            {
+                postgres += process.Ticks;
+            }
+        }
+
+        // The first line of /proc/stat: cpu user nice system idle iowait irq softirq steal ...; busy is user, nice,
+        // system, irq and softirq (steal is another guest's).
+        var machine = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..8]
+            .Select(field => long.Parse(field, CultureInfo.InvariantCulture)).Where((_, i) => i is not (3 or 4)).Sum();
+        return new CpuTimes(
+            Ticks(ProcessTicks(serverPid)?.Ticks ?? throw new ArgumentException($"no process {serverPid}")),
+            Ticks(postgres),
+            Process.GetCurrentProcess().TotalProcessorTime,
+            Ticks(machine));
+    }
+
+    public static CpuTimes operator -(CpuTimes after, CpuTimes before) => new(
+        after.Server - before.Server, after.Postgres - before.Postgres, after.Generator - before.Generator, after.Machine - before.Machine);
+
+    private static TimeSpan Ticks(long ticks) => TimeSpan.FromSeconds(ticks / TicksPerSecond);
+
+    // A process's command name and user + system ticks (fields 2, 14 and 15 of /proc/PID/stat); null once it is gone.
+    private static (string Comm, long Ticks)? ProcessTicks(int pid)
+    {
+        string stat;
+        try
+        {
+            stat = File.ReadAllText($"/proc/{pid}/stat");
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+
+        var open = stat.IndexOf('(', StringComparison.Ordinal);
+        var close = stat.LastIndexOf(')');
+        var fields = stat[(close + 2)..].Split(' ');
+        return (stat[(open + 1)..close], long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture));
     }
 }
 
