@@ -11,7 +11,11 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
     private readonly Dictionary<GrainStateKey, StoredState> _states = [];
     private readonly SortedDictionary<long, OutboxEntry> _pending = [];
     private readonly Dictionary<Guid, long> _pendingByEvent = [];
-    private readonly Dictionary<(GrainId, string), ReminderRow> _reminders = [];
+    private readonly Dictionary<(GrainId, string), ReminderEntry> _reminders = [];
+
+    // The leases of claimed reminders (few: the firings in flight), apart from the reminders themselves, which stay in
+    // memory for every appointment: each object kept per booking lengthens the collections that set the p99.
+    private readonly Dictionary<(GrainId, string), DateTimeOffset> _reminderLeases = [];
     private readonly Dictionary<Type, IMemoryAttachmentWriter> _attachmentWriters;
     private long _sequence;
     private long _reminderVersion;
@@ -186,7 +190,8 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
     // Caller holds _lock. A new row has no lease.
     private void SetReminderUnlocked(ReminderEntry entry)
     {
-        _reminders[(entry.GrainId, entry.Name)] = new ReminderRow(entry);
+        _reminders[(entry.GrainId, entry.Name)] = entry;
+        _reminderLeases.Remove((entry.GrainId, entry.Name));
         if (entry.DueAt < _remindersClaimableFrom)
         {
             _remindersClaimableFrom = entry.DueAt;
@@ -202,7 +207,7 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
         }
         else
         {
-            _reminders.Remove((change.GrainId, change.Name));
+            RemoveReminderUnlocked((change.GrainId, change.Name));
         }
     }
 
@@ -210,9 +215,9 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
     {
         lock (_lock)
         {
-            if (_reminders.TryGetValue((grainId, name), out var row) && (version is null || row.Entry.Version == version))
+            if (_reminders.TryGetValue((grainId, name), out var entry) && (version is null || entry.Version == version))
             {
-                _reminders.Remove((grainId, name));
+                RemoveReminderUnlocked((grainId, name));
                 return Task.FromResult(true);
             }
 
@@ -224,7 +229,7 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
     {
         lock (_lock)
         {
-            return Task.FromResult(_reminders.TryGetValue((grainId, name), out var row) ? row.Entry : null);
+            return Task.FromResult(_reminders.GetValueOrDefault((grainId, name)));
         }
     }
 
@@ -233,7 +238,7 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
         lock (_lock)
         {
             return Task.FromResult<IReadOnlyList<ReminderEntry>>(
-                [.. _reminders.Values.Where(r => r.Entry.GrainId == grainId).Select(r => r.Entry).OrderBy(e => e.Name, StringComparer.Ordinal)]);
+                [.. _reminders.Values.Where(e => e.GrainId == grainId).OrderBy(e => e.Name, StringComparer.Ordinal)]);
         }
     }
 
@@ -247,19 +252,18 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
             }
 
             var claimed = _reminders.Values
-                .Where(r => r.ClaimableAt <= now)
-                .OrderBy(r => r.Entry.DueAt)
+                .Where(e => ClaimableAtUnlocked(e) <= now)
+                .OrderBy(e => e.DueAt)
                 .Take(max)
                 .ToList();
-            foreach (var row in claimed)
+            foreach (var entry in claimed)
             {
-                row.LeaseOwner = owner;
-                row.LeaseUntil = now + lease;
+                _reminderLeases[(entry.GrainId, entry.Name)] = now + lease;
             }
 
-            _remindersClaimableFrom = _reminders.Count == 0 ? DateTimeOffset.MaxValue : _reminders.Values.Min(r => r.ClaimableAt);
+            _remindersClaimableFrom = _reminders.Count == 0 ? DateTimeOffset.MaxValue : _reminders.Values.Min(ClaimableAtUnlocked);
 
-            return Task.FromResult<IReadOnlyList<ReminderEntry>>([.. claimed.Select(r => r.Entry)]);
+            return Task.FromResult<IReadOnlyList<ReminderEntry>>(claimed);
         }
     }
 
@@ -268,21 +272,32 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
         lock (_lock)
         {
             var key = (fired.GrainId, fired.Name);
-            if (_reminders.TryGetValue(key, out var row) && row.Entry.Version == fired.Version)
+            if (_reminders.TryGetValue(key, out var entry) && entry.Version == fired.Version)
             {
                 if (nextDue is { } next)
                 {
-                    SetReminderUnlocked(row.Entry with { DueAt = next });
+                    SetReminderUnlocked(entry with { DueAt = next });
                 }
                 else
                 {
-                    _reminders.Remove(key);
+                    RemoveReminderUnlocked(key);
                 }
             }
         }
 
         return Task.CompletedTask;
     }
+
+    // Caller holds _lock.
+    private void RemoveReminderUnlocked((GrainId, string) key)
+    {
+        _reminders.Remove(key);
+        _reminderLeases.Remove(key);
+    }
+
+    // Caller holds _lock. When a claim may take the reminder: when due, or when its lease runs out if that is later.
+    private DateTimeOffset ClaimableAtUnlocked(ReminderEntry entry) =>
+        _reminderLeases.TryGetValue((entry.GrainId, entry.Name), out var until) && until > entry.DueAt ? until : entry.DueAt;
 
     // Caller holds _lock. The id of a message still in the outbox is refused, as PostgreSQL's unique constraint does.
     private void ValidateNewEvents(IReadOnlyList<OutboxMessage> messages)
@@ -357,17 +372,5 @@ public sealed class MemoryStore : IGrainStorage, IOutboxStore, IReminderTable, I
         public DateTimeOffset? LeaseUntil { get; set; }
 
         public string? LastError { get; set; }
-    }
-
-    private sealed class ReminderRow(ReminderEntry entry)
-    {
-        public ReminderEntry Entry { get; } = entry;
-
-        public string? LeaseOwner { get; set; }
-
-        public DateTimeOffset? LeaseUntil { get; set; }
-
-        /// <summary>When a claim may take it: when due, or when its lease runs out if that is later.</summary>
-        public DateTimeOffset ClaimableAt => LeaseUntil is { } until && until > Entry.DueAt ? until : Entry.DueAt;
     }
 }
