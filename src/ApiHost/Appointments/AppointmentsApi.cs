@@ -308,7 +308,7 @@ public static class AppointmentsApi
         var placeChanged = lengthChanged || changes.ContainsKey(AppointmentField.StartDate) || locationId != stored.LocationId || employeeId != stored.EmployeeId;
         var reoccupies = !stored.Occupies && AppointmentStatus.Occupies(status);
 
-        var values = Stored(stored.Values, changes, customFields);
+        var values = Stored(stored.Values.ToImmutable(), changes, customFields);
         var start = stored.Start;
         Contracts.Availability.SlotRequest? slot = null;
         ServiceSnapshot? service = null;

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using Scheduling.Contracts.Records;
 using Scheduling.Runtime;
 
 namespace Scheduling.Contracts.Appointments;
@@ -45,7 +46,7 @@ public sealed record Appointment
     /// <summary>Counts this appointment's changes: every write is conditional on the version it read.</summary>
     public required long Version { get; init; }
 
-    public required ImmutableDictionary<string, JsonElement> Values { get; init; }
+    public required FieldMap Values { get; init; }
 
     public required DateTimeOffset CreatedAt { get; init; }
 

@@ -34,44 +34,6 @@ public static class FieldValues
     public static ImmutableDictionary<string, JsonElement> Merge(this ImmutableDictionary<string, JsonElement> stored, IReadOnlyDictionary<string, JsonElement> changes) =>
         stored.SetItems(changes);
 
-    /// <summary>
-    /// The same values backed by one JSON document. Values bound or built one by one each own a small document (its
-    /// object, bytes and index); a record that stays in memory for long (an appointment row) keeps one instead, which is
-    /// less to hold and less for the garbage collector to copy when it promotes the record.
-    /// </summary>
-    public static ImmutableDictionary<string, JsonElement> Compact(this ImmutableDictionary<string, JsonElement> values)
-    {
-        if (values.Count < 2)
-        {
-            return values;
-        }
-
-        var keys = new List<string>(values.Count);
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartArray();
-            foreach (var (key, value) in values)
-            {
-                keys.Add(key);
-                value.WriteTo(writer);
-            }
-
-            writer.WriteEndArray();
-        }
-
-        using var document = JsonDocument.Parse(buffer.WrittenMemory);
-        var all = document.RootElement.Clone();
-        var compact = values.Clear().ToBuilder();
-        var index = 0;
-        foreach (var value in all.EnumerateArray())
-        {
-            compact[keys[index++]] = value;
-        }
-
-        return compact.ToImmutable();
-    }
-
     public static JsonElement Text(string? value) => JsonSerializer.SerializeToElement(value);
 
     public static JsonElement Number(long value) => JsonSerializer.SerializeToElement(value);

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Npgsql;
 using Scheduling.Contracts.Appointments;
+using Scheduling.Contracts.Records;
 
 namespace Scheduling.Grains.Appointments;
 
@@ -188,7 +189,7 @@ public sealed class PostgresAppointmentStore(NpgsqlDataSource dataSource) : IApp
                 SessionKey = reader.GetString(10),
                 TimeZoneId = reader.GetInt32(11),
                 Version = reader.GetInt64(12),
-                Values = JsonSerializer.Deserialize<ImmutableDictionary<string, JsonElement>>(reader.GetString(13)) ?? ImmutableDictionary<string, JsonElement>.Empty,
+                Values = FieldMap.Parse(reader.GetString(13)),
                 CreatedAt = reader.GetFieldValue<DateTimeOffset>(14),
                 UpdatedAt = reader.GetFieldValue<DateTimeOffset>(15),
             });

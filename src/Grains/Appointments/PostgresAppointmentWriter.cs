@@ -152,7 +152,7 @@ public sealed class PostgresAppointmentWriter : IPostgresAttachmentWriter
         parameters.AddWithValue("versions", rows.Select(r => r.Version).ToArray());
         parameters.Add(new NpgsqlParameter("data", NpgsqlDbType.Array | NpgsqlDbType.Jsonb)
         {
-            Value = rows.Select(r => JsonSerializer.Serialize(r.Values)).ToArray(),
+            Value = rows.Select(r => r.Values.ToJson()).ToArray(),
         });
         parameters.AddWithValue("created", rows.Select(r => r.CreatedAt.ToUniversalTime()).ToArray());
         parameters.AddWithValue("updated", rows.Select(r => r.UpdatedAt.ToUniversalTime()).ToArray());

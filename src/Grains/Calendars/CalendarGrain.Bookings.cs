@@ -101,7 +101,7 @@ public sealed partial class CalendarGrain
             throw AppointmentNotFound(request.AppointmentId);
         }
 
-        var row = (request.Slot is { } slot ? Place(request, slot, stored.Id) : stored with { Status = request.Status, ClientId = request.ClientId, Values = FieldValues.Compact(request.Values) })
+        var row = (request.Slot is { } slot ? Place(request, slot, stored.Id) : stored with { Status = request.Status, ClientId = request.ClientId, Values = FieldMap.Of(request.Values) })
             with
             {
                 Id = stored.Id,
@@ -183,7 +183,7 @@ public sealed partial class CalendarGrain
             SessionKey = Appointment.SessionKeyFor(appointmentId, service.Id, start, service.Seats),
             TimeZoneId = slot.TimeZoneId,
             Version = 0,
-            Values = FieldValues.Compact(request.Values),
+            Values = FieldMap.Of(request.Values),
             CreatedAt = default,
             UpdatedAt = default,
         };

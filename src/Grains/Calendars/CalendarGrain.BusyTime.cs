@@ -122,10 +122,10 @@ public sealed partial class CalendarGrain
         SessionKey = FormattableString.Invariant($"ics:{EmployeeId}"),
         TimeZoneId = timeZoneId,
         Version = 1,
-        Values = ImmutableDictionary<string, JsonElement>.Empty
+        Values = FieldMap.Of(ImmutableDictionary<string, JsonElement>.Empty
             .Add(IcsUidField, FieldValues.Text(uid))
             .Add(AppointmentField.Type, BusyType)
-            .Add(AppointmentField.Note, BusyNote),
+            .Add(AppointmentField.Note, BusyNote)),
         CreatedAt = now,
         UpdatedAt = now,
     };

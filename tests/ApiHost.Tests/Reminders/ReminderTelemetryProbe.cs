@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Scheduling.Contracts.Appointments;
+using Scheduling.Contracts.Records;
 using Scheduling.Contracts.Reminders;
 using Scheduling.Runtime;
 using Scheduling.Runtime.Hosting;
@@ -35,7 +36,7 @@ public static class ReminderTelemetryProbe
             SessionKey = $"a:{appointmentId}",
             TimeZoneId = 553,
             Version = 1,
-            Values = ImmutableDictionary<string, JsonElement>.Empty.Add(AppointmentField.ClientEmail, JsonSerializer.SerializeToElement("probe@example.test")),
+            Values = FieldMap.Of(ImmutableDictionary<string, JsonElement>.Empty.Add(AppointmentField.ClientEmail, JsonSerializer.SerializeToElement("probe@example.test"))),
             CreatedAt = now,
             UpdatedAt = now,
         };

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using Npgsql;
 using Scheduling.Contracts.Appointments;
+using Scheduling.Contracts.Records;
 using Scheduling.Grains.Appointments;
 using Scheduling.Grains.Clients;
 using Scheduling.Grains.Tests.Clients;
@@ -318,9 +319,7 @@ public abstract class AppointmentStoreTests
             SessionKey = session ?? $"a:{id}",
             TimeZoneId = 553,
             Version = 1,
-            Values = values is null
-                ? ImmutableDictionary<string, JsonElement>.Empty
-                : JsonSerializer.SerializeToElement(values).EnumerateObject().ToImmutableDictionary(p => p.Name, p => p.Value.Clone()),
+            Values = values is null ? FieldMap.Empty : FieldMap.Parse(JsonSerializer.Serialize(values)),
             CreatedAt = created ?? Nine.AddDays(-10),
             UpdatedAt = created ?? Nine.AddDays(-10),
         };

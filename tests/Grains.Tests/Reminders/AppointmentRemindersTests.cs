@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Scheduling.Contracts.Appointments;
+using Scheduling.Contracts.Records;
 using Scheduling.Grains.Reminders;
 using Scheduling.Runtime;
 using Scheduling.Runtime.Activations;
@@ -143,7 +144,7 @@ public sealed class AppointmentRemindersTests
         SessionKey = "a:42",
         TimeZoneId = 553,
         Version = 1,
-        Values = ImmutableDictionary<string, JsonElement>.Empty.Add(AppointmentField.ClientEmail, JsonSerializer.SerializeToElement("ann@example.test")),
+        Values = FieldMap.Of(ImmutableDictionary<string, JsonElement>.Empty.Add(AppointmentField.ClientEmail, JsonSerializer.SerializeToElement("ann@example.test"))),
         CreatedAt = Now,
         UpdatedAt = Now,
     };
