@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-using System.Text.Json;
 using Scheduling.Contracts.Records;
 using Scheduling.Runtime;
 

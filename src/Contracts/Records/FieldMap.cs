@@ -70,23 +70,13 @@ public sealed class FieldMap : IReadOnlyDictionary<string, JsonElement>
     /// The values of a JSON object (null reads as no values). Its names must be distinct, as every writer of record values
     /// (this map, a dictionary's serializer, PostgreSQL's <c>jsonb</c>) leaves them.
     /// </summary>
-    public static FieldMap Parse(ref Utf8JsonReader reader)
-    {
-        var json = JsonElement.ParseValue(ref reader);
-        return json.ValueKind switch
-        {
-            JsonValueKind.Null => Empty,
-            JsonValueKind.Object => new FieldMap(json, json.GetPropertyCount()),
-            _ => throw new JsonException($"record values must be a JSON object, not {json.ValueKind}"),
-        };
-    }
+    public static FieldMap Parse(ref Utf8JsonReader reader) => FromObject(JsonElement.ParseValue(ref reader));
 
-    /// <summary>The values of a JSON object given as text.</summary>
+    /// <summary>The values of a JSON object given as text (as <see cref="Parse(ref Utf8JsonReader)"/>).</summary>
     public static FieldMap Parse(string json)
     {
-        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(json));
-        reader.Read();
-        return Parse(ref reader);
+        using var document = JsonDocument.Parse(json);
+        return FromObject(document.RootElement.Clone());
     }
 
     public bool ContainsKey(string key) => TryGetValue(key, out _);
@@ -135,6 +125,13 @@ public sealed class FieldMap : IReadOnlyDictionary<string, JsonElement>
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private static FieldMap FromObject(JsonElement json) => json.ValueKind switch
+    {
+        JsonValueKind.Null => Empty,
+        JsonValueKind.Object => new FieldMap(json, json.GetPropertyCount()),
+        _ => throw new JsonException($"record values must be a JSON object, not {json.ValueKind}"),
+    };
 }
 
 /// <summary>Reads and writes <see cref="FieldMap"/> as the JSON object it is.</summary>

@@ -1,6 +1,4 @@
-using System.Collections.Immutable;
 using System.Text;
-using System.Text.Json;
 using Npgsql;
 using Scheduling.Contracts.Appointments;
 using Scheduling.Contracts.Records;
