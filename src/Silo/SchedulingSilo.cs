@@ -1,60 +1,139 @@
+using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Scheduling.Grains;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Providers;
+using Orleans.Runtime.Hosting;
+using Orleans.Serialization;
+using Orleans.Storage;
+using Orleans.Streams;
 using Scheduling.Grains.Links;
 using Scheduling.Grains.Notifications;
 using Scheduling.Grains.Storage;
 using Scheduling.Grains.Webhooks;
-using Scheduling.Runtime.Hosting;
 using Scheduling.Silo.Hosting;
+using Scheduling.Silo.Orleans;
+using Scheduling.Silo.Reminders;
+using Scheduling.Silo.Streams;
 using Scheduling.Silo.Telemetry;
 using Scheduling.Silo.Webhooks;
 
 namespace Scheduling.Silo;
 
-/// <summary>The one composition entry point of a silo: grains, storage, runtime settings and telemetry, from configuration.</summary>
+/// <summary>The one composition entry point of a silo: Orleans, our storage and stream providers, workers and telemetry, from configuration.</summary>
 public static class SchedulingSilo
 {
     /// <summary>
-    /// Adds a silo to the host. <c>Storage:Provider</c> = <c>Memory</c> (default) or <c>Postgres</c>
-    /// (<c>ConnectionStrings:Postgres</c>); <c>Runtime:*</c> binds <see cref="GrainRuntimeOptions"/>.
+    /// Adds an Orleans silo to the host. <c>Storage:Provider</c> = <c>Memory</c> (default: localhost clustering, state,
+    /// reminders and streams in memory) or <c>Postgres</c> (<c>ConnectionStrings:Postgres</c>: membership, state and
+    /// reminders through Orleans' ADO.NET providers on the project's own schema). <c>Orleans:*</c> are Orleans' own keys
+    /// (ClusterId, ServiceId, SiloName, Endpoints:SiloPort / GatewayPort / AdvertisedIPAddress); <c>Workers:*</c> bind
+    /// <see cref="WorkerOptions"/>.
     /// </summary>
     public static TBuilder AddSchedulingSilo<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
         var configuration = builder.Configuration;
-        var provider = configuration["Storage:Provider"] ?? "Memory";
-        builder.Services.AddOptions<GrainRuntimeOptions>().Bind(configuration.GetSection(GrainRuntimeOptions.SectionName));
-        builder.Services.AddGrainRuntime(runtime =>
+        var services = builder.Services;
+        var provider = (configuration["Storage:Provider"] ?? "Memory").ToLowerInvariant();
+        var postgres = provider switch
         {
-            runtime.AddGrains(typeof(GrainsAssembly).Assembly);
-            switch (provider.ToLowerInvariant())
-            {
-                case "memory":
-                    runtime.UseMemoryStorage();
-                    builder.Services.AddMemoryDomainStores();
-                    break;
-                case "postgres":
-                case "postgresql":
-                    var connectionString = configuration.GetConnectionString("Postgres");
-                    if (string.IsNullOrWhiteSpace(connectionString))
-                    {
-                        throw new InvalidOperationException("Storage:Provider is Postgres but ConnectionStrings:Postgres is not set.");
-                    }
+            "memory" => null,
+            "postgres" or "postgresql" => configuration.GetConnectionString("Postgres") is { Length: > 0 } connectionString
+                ? connectionString
+                : throw new InvalidOperationException("Storage:Provider is Postgres but ConnectionStrings:Postgres is not set."),
+            _ => throw new InvalidOperationException($"Storage:Provider '{configuration["Storage:Provider"]}' is not known; use Memory or Postgres."),
+        };
 
-                    runtime.UsePostgresStorage(connectionString, o => o.MigrationAssemblies.Add(typeof(GrainsAssembly).Assembly));
-                    builder.Services.AddPostgresDomainStores();
-                    break;
-                default:
-                    throw new InvalidOperationException($"Storage:Provider '{provider}' is not known; use Memory or Postgres.");
+        services.AddOptions<WorkerOptions>().Bind(configuration.GetSection(WorkerOptions.SectionName));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<GrainStateJson>();
+        if (postgres is null)
+        {
+            services.AddMemoryDomainStores();
+        }
+        else
+        {
+            services.AddPostgresDomainStores(postgres);
+        }
+
+        builder.UseOrleans(silo =>
+        {
+            var orleans = OrleansSettings.Read(configuration);
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = orleans.ClusterId;
+                o.ServiceId = orleans.ServiceId;
+            });
+            silo.Configure<SiloOptions>(o => o.SiloName = orleans.SiloName ?? o.SiloName);
+            if (postgres is null)
+            {
+                silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, serviceId: orleans.ServiceId, clusterId: orleans.ClusterId);
+                silo.UseInMemoryReminderService();
+                // Plain grain state in the embedded store too: no storage grain to call per read and write.
+                silo.Services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, (sp, _) => sp.GetRequiredService<OutboxGrainStorage>());
             }
+            else
+            {
+                silo.Configure<EndpointOptions>(o =>
+                {
+                    o.SiloPort = orleans.SiloPort;
+                    o.GatewayPort = orleans.GatewayPort;
+                    o.AdvertisedIPAddress = orleans.AdvertisedIPAddress ?? IPAddress.Loopback;
+                    o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, orleans.SiloPort);
+                    o.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Any, orleans.GatewayPort);
+                });
+                silo.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = "Npgsql";
+                    o.ConnectionString = postgres;
+                });
+                silo.AddAdoNetGrainStorageAsDefault(o =>
+                {
+                    o.Invariant = "Npgsql";
+                    o.ConnectionString = postgres;
+                });
+                silo.UseAdoNetReminderService(o =>
+                {
+                    o.Invariant = "Npgsql";
+                    o.ConnectionString = postgres;
+                });
+            }
+
+            // Plain JSON in storage, no .NET type names (Orleans' default writes Newtonsoft JSON with $type).
+            silo.UseSystemTextJsonGrainStorageSerializer();
+            silo.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o => o.JsonSerializerOptions.IncludeFields = false);
+            silo.Configure<ClusterMembershipOptions>(MembershipTuning.Apply);
+            silo.AddActivityPropagation();
+
+            // What we add to Orleans: grain state whose writes carry the turn's events, reminders and rows; the stream
+            // provider over the outbox those events are written to; the filter that ends each turn of such a grain.
+            silo.Services.AddSingleton<OutboxGrainStorage>();
+            silo.Services.AddGrainStorage(OutboxStorageNames.Outbox, (sp, _) => sp.GetRequiredService<OutboxGrainStorage>());
+            silo.Services.AddScoped<GrainOutbox>();
+            silo.AddIncomingGrainCallFilter<OutboxCallFilter>();
+            silo.Services.AddSingleton<OutboxStreamTelemetry>();
+            silo.AddPersistentStreams(OutboxQueues.ProviderName, OutboxQueueAdapterFactory.Create, stream =>
+            {
+                stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+                stream.ConfigurePullingAgent(o => o.Configure(agent =>
+                {
+                    // An event is picked up within this much of its commit when the queue was idle.
+                    agent.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(50);
+                }));
+            });
         });
-        builder.Services.AddNotifications(configuration);
-        builder.Services.AddWebhookTargets(configuration);
-        builder.Services.AddWebhookDelivery();
-        builder.Services.AddOptions<SelfServiceLinkOptions>().Bind(configuration.GetSection(SelfServiceLinkOptions.SectionName));
-        builder.Services.AddSingleton<AppointmentLinks>();
+
+        services.AddSingleton<OneShotReminderService>();
+        services.AddHostedService(sp => sp.GetRequiredService<OneShotReminderService>());
+        services.AddNotifications(configuration);
+        services.AddWebhookTargets(configuration);
+        services.AddWebhookDelivery();
+        services.AddOptions<SelfServiceLinkOptions>().Bind(configuration.GetSection(SelfServiceLinkOptions.SectionName));
+        services.AddSingleton<AppointmentLinks>();
         builder.AddSchedulingTelemetry();
         builder.AddSiloHosting();
         return builder;

@@ -10,7 +10,6 @@ using Scheduling.Contracts.Errors;
 using Scheduling.Contracts.Records;
 using Scheduling.Grains.Media;
 using Scheduling.Grains.Notifications;
-using Scheduling.Runtime;
 
 namespace Scheduling.ApiHost.Accounts;
 

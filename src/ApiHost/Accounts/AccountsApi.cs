@@ -7,8 +7,7 @@ using Scheduling.Contracts.Directory;
 using Scheduling.Contracts.Records;
 using Scheduling.Contracts.Sessions;
 using Scheduling.Grains.Accounts;
-using Scheduling.Runtime;
-using Scheduling.Runtime.Storage;
+using Scheduling.Grains.Storage;
 
 namespace Scheduling.ApiHost.Accounts;
 

@@ -3,7 +3,6 @@ using Scheduling.Contracts.Accounts;
 using Scheduling.Contracts.Errors;
 using Scheduling.Contracts.Sessions;
 using Scheduling.Grains.Accounts;
-using Scheduling.Runtime;
 
 namespace Scheduling.ApiHost.Api;
 

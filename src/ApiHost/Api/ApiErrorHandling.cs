@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
 using Scheduling.Contracts.Errors;
 using Scheduling.Contracts.Records;
-using Scheduling.Runtime;
 
 namespace Scheduling.ApiHost.Api;
 
@@ -62,7 +61,7 @@ internal sealed class ApiErrorHandling(RequestDelegate next, ILogger<ApiErrorHan
                 return (ApiStatus.SlotNotAvailable, notAvailable.Message, null);
             case SlotOccupiedException occupied:
                 return (ApiStatus.SlotOccupied, occupied.Message, null);
-            case InconsistentStateException:
+            case Orleans.Storage.InconsistentStateException:
                 return (ApiStatus.ErrorSavingEntity, "the record changed while saving; try again", null);
             case BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }:
                 return (ApiStatus.InvalidParameters, "body: larger than the 1 MiB limit", StatusCodes.Status413PayloadTooLarge);

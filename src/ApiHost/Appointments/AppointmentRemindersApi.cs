@@ -1,10 +1,10 @@
+using Scheduling.Grains.Storage;
 using Scheduling.ApiHost.Api;
 using Scheduling.ApiHost.Idempotency;
 using Scheduling.Contracts.Errors;
 using Scheduling.Contracts.Records;
 using Scheduling.Contracts.Reminders;
 using Scheduling.Grains.Appointments;
-using Scheduling.Runtime;
 
 namespace Scheduling.ApiHost.Appointments;
 

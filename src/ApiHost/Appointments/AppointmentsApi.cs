@@ -19,8 +19,7 @@ using Scheduling.Grains.Clients;
 using Scheduling.Grains.CustomFields;
 using Scheduling.Grains.Links;
 using Scheduling.Grains.TimeZones;
-using Scheduling.Runtime;
-using Scheduling.Runtime.Storage;
+using Scheduling.Grains.Storage;
 
 namespace Scheduling.ApiHost.Appointments;
 
@@ -283,7 +282,7 @@ public static class AppointmentsApi
                     throw;
                 }
             }
-            catch (InconsistentStateException) when (attempt < MaxRoutingAttempts)
+            catch (Orleans.Storage.InconsistentStateException) when (attempt < MaxRoutingAttempts)
             {
                 // A stale calendar activation (another silo wrote): nothing was saved; the next attempt
                 // reaches a fresh activation that re-decides from the stored rows (DESIGN §6).

@@ -13,8 +13,7 @@ using Scheduling.Contracts.Records;
 using Scheduling.Grains.Appointments;
 using Scheduling.Grains.Calendars;
 using Scheduling.Grains.TimeZones;
-using Scheduling.Runtime;
-using Scheduling.Runtime.Storage;
+using Scheduling.Grains.Storage;
 
 namespace Scheduling.ApiHost.Employees;
 

@@ -1,5 +1,5 @@
 using Scheduling.ApiHost.Api;
-using Scheduling.Runtime.Storage;
+using Scheduling.Grains.Storage;
 
 namespace Scheduling.ApiHost.Health;
 
@@ -16,7 +16,7 @@ public static class HealthApi
 
     private static IResult Live() => ApiEnvelope.Ok(new { status = "live" });
 
-    private static async Task<IResult> ReadyAsync(IStorageHealth storage, IGrainStorage grainStorage, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadyAsync(IStorageHealth storage, IStateStore grainStorage, CancellationToken cancellationToken)
     {
         return await storage.IsReadyAsync(TimeSpan.FromSeconds(5), cancellationToken)
             ? ApiEnvelope.Ok(new { status = "ready", storage = grainStorage.ProviderName })

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using Scheduling.ApiHost.Api;
 using Scheduling.Contracts.Idempotency;
-using Scheduling.Runtime;
 
 namespace Scheduling.ApiHost.Idempotency;
 

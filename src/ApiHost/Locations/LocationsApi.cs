@@ -10,7 +10,7 @@ using Scheduling.Contracts.Locations;
 using Scheduling.Contracts.Records;
 using Scheduling.Grains.Appointments;
 using Scheduling.Grains.TimeZones;
-using Scheduling.Runtime.Storage;
+using Scheduling.Grains.Storage;
 
 namespace Scheduling.ApiHost.Locations;
 

@@ -14,7 +14,7 @@ using Scheduling.Contracts.Services;
 using Scheduling.Grains.Appointments;
 using Scheduling.Grains.Services;
 using Scheduling.Grains.TimeZones;
-using Scheduling.Runtime.Storage;
+using Scheduling.Grains.Storage;
 
 namespace Scheduling.ApiHost.Services;
 

@@ -7,7 +7,6 @@ using Scheduling.Contracts.Records;
 using Scheduling.Contracts.Services;
 using Scheduling.Grains.Appointments;
 using Scheduling.Grains.TimeZones;
-using Scheduling.Runtime;
 
 namespace Scheduling.ApiHost.Widget;
 

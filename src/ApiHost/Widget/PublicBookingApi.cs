@@ -15,7 +15,7 @@ using Scheduling.Contracts.Services;
 using Scheduling.Grains.Appointments;
 using Scheduling.Grains.Clients;
 using Scheduling.Grains.TimeZones;
-using Scheduling.Runtime.Storage;
+using Scheduling.Grains.Storage;
 
 namespace Scheduling.ApiHost.Widget;
 

@@ -4,7 +4,6 @@ using Scheduling.Contracts.Accounts;
 using Scheduling.Contracts.Directory;
 using Scheduling.Contracts.Errors;
 using Scheduling.Grains.Links;
-using Scheduling.Runtime;
 
 namespace Scheduling.ApiHost.Widget;
 

@@ -4,7 +4,6 @@ using System.Text.Json;
 using Scheduling.ApiHost.Api;
 using Scheduling.Contracts.Records;
 using Scheduling.Grains.Links;
-using Scheduling.Runtime;
 
 namespace Scheduling.ApiHost.Widget;
 

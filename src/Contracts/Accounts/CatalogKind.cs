@@ -9,5 +9,5 @@ public enum CatalogKind
 }
 
 /// <summary>One entry of an updateOrder request: an entity id and its position.</summary>
-[Scheduling.Runtime.Immutable]
+[Immutable]
 public sealed record CatalogOrder(long Id, int Order);

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
-using Scheduling.Runtime;
+using Orleans.Concurrency;
 
 namespace Scheduling.Contracts.Accounts;
 
@@ -65,7 +65,7 @@ public enum AccountPart
     Payments,
 }
 
-[Scheduling.Runtime.Immutable]
+[Immutable]
 public sealed record AccountCreation(
     long? ParentCompanyId,
     string OwnerEmail,
@@ -74,7 +74,7 @@ public sealed record AccountCreation(
     ImmutableDictionary<string, JsonElement> Profile,
     ImmutableDictionary<string, JsonElement> Personal);
 
-[Scheduling.Runtime.Immutable]
+[Immutable]
 public sealed record AccountCreated(long CompanyId, long OwnerUserId, string ApiKey);
 
 public enum CredentialCheck
@@ -85,7 +85,7 @@ public enum CredentialCheck
 }
 
 /// <summary>Everything about an account except its secrets.</summary>
-[Scheduling.Runtime.Immutable]
+[Immutable]
 public sealed record AccountSnapshot(
     long CompanyId,
     long? ParentCompanyId,

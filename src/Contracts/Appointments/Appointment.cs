@@ -1,5 +1,5 @@
 using Scheduling.Contracts.Records;
-using Scheduling.Runtime;
+using Orleans.Concurrency;
 
 namespace Scheduling.Contracts.Appointments;
 

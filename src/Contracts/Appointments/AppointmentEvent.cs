@@ -1,4 +1,4 @@
-using Scheduling.Runtime;
+using Orleans.Concurrency;
 
 namespace Scheduling.Contracts.Appointments;
 
@@ -24,6 +24,12 @@ public sealed record AppointmentEvent(
     AppointmentNotices? Notices = null)
 {
     public const string StreamNamespace = "appointments";
+
+    /// <summary>
+    /// The changes that may send an e-mail or a text (a subset of <see cref="StreamNamespace"/>'s, published beside them in
+    /// the same commit), read by the appointment's notifications grain alone.
+    /// </summary>
+    public const string NoticeStreamNamespace = "appointment-notices";
 
     /// <summary>The appointment's version after the change: consumers keep the highest they saw.</summary>
     public long Version => Appointment.Version;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Scheduling.Contracts.Accounts;
 using Scheduling.Contracts.Services;
-using Scheduling.Runtime;
+using Orleans.Concurrency;
 
 namespace Scheduling.Contracts.Appointments;
 

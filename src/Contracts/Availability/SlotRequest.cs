@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using Scheduling.Contracts.Services;
-using Scheduling.Runtime;
+using Orleans.Concurrency;
 
 namespace Scheduling.Contracts.Availability;
 

@@ -4,5 +4,5 @@ namespace Scheduling.Contracts.Catalog;
 /// The image uploaded for a location, employee or service: the media row that holds it, the file name
 /// the upload answered with, and the URL that serves it.
 /// </summary>
-[Scheduling.Runtime.Immutable]
+[Immutable]
 public sealed record CatalogPhoto(long MediaId, string FileName, string Url);

@@ -10,7 +10,7 @@ namespace Scheduling.Contracts.CustomFields;
 /// defaults filled) and typed reads of what the booking form and the answer validator need (derived from
 /// the values, so never stored).
 /// </summary>
-[Scheduling.Runtime.Immutable]
+[Immutable]
 public sealed record CustomField(
     long Id,
     long CompanyId,

@@ -4,5 +4,5 @@ using System.Text.Json;
 namespace Scheduling.Contracts.CustomFields;
 
 /// <summary>One item of a save: a new field (<see cref="Id"/> null) or changes to an existing one, as bound by the schema.</summary>
-[Scheduling.Runtime.Immutable]
+[Immutable]
 public sealed record CustomFieldChange(long? Id, ImmutableDictionary<string, JsonElement> Values);

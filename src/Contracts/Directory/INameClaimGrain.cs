@@ -1,4 +1,4 @@
-using Scheduling.Runtime;
+using Orleans.Concurrency;
 
 namespace Scheduling.Contracts.Directory;
 

@@ -6,7 +6,7 @@ namespace Scheduling.Contracts.Holidays;
 /// <see cref="DayOrder"/> (0 first..3 fourth, 4 last); a fixed one <see cref="StartDate"/>..<see cref="EndDate"/>
 /// (inclusive). The other type's attributes are kept as given, so switching type back loses nothing.
 /// </summary>
-[Scheduling.Runtime.Immutable]
+[Immutable]
 public sealed record Holiday(
     long Id,
     long CompanyId,

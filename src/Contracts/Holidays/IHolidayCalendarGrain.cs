@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
-using Scheduling.Runtime;
+using Orleans.Concurrency;
 
 namespace Scheduling.Contracts.Holidays;
 

@@ -1,5 +1,5 @@
 using Scheduling.Contracts.Appointments;
-using Scheduling.Runtime;
+using Orleans.Concurrency;
 
 namespace Scheduling.Contracts.Reminders;
 

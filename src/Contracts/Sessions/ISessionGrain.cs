@@ -1,4 +1,4 @@
-using Scheduling.Runtime;
+using Orleans.Concurrency;
 
 namespace Scheduling.Contracts.Sessions;
 
@@ -17,8 +17,8 @@ public interface ISessionGrain : IGrainWithStringKey
     Task RevokeAsync();
 }
 
-[Scheduling.Runtime.Immutable]
+[Immutable]
 public sealed record SessionStart(long CompanyId, long UserId, TimeSpan IdleTimeout);
 
-[Scheduling.Runtime.Immutable]
+[Immutable]
 public sealed record SessionInfo(long CompanyId, long UserId, DateTimeOffset ExpiresAt);

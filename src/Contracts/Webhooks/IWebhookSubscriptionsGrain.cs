@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using Scheduling.Runtime;
+using Orleans.Concurrency;
 
 namespace Scheduling.Contracts.Webhooks;
 

@@ -6,7 +6,7 @@ namespace Scheduling.Contracts.Webhooks;
 /// A company's webhook: where to POST which events, and the secret that signs them (SPEC §9). Its
 /// <see cref="VerificationKey"/> is <c>whsec_</c> + base64 of 32 random bytes, one per subscription.
 /// </summary>
-[Scheduling.Runtime.Immutable]
+[Immutable]
 public sealed record WebhookSubscription(
     long Id,
     long CompanyId,
@@ -45,13 +45,13 @@ public sealed record WebhookSubscription(
 }
 
 /// <summary>One event of a subscription, with its own on/off switch.</summary>
-[Scheduling.Runtime.Immutable]
+[Immutable]
 public sealed record WebhookEventSubscription(long Id, string Event, bool Active, DateTimeOffset CreatedAt);
 
 /// <summary>An event as a client asks for it: a name (or "*"), on or off.</summary>
-[Scheduling.Runtime.Immutable]
+[Immutable]
 public sealed record WebhookEventChoice(string Event, bool Active);
 
 /// <summary>What a create or modify sets; a null member is left as it is (or, on create, is required or defaulted).</summary>
-[Scheduling.Runtime.Immutable]
+[Immutable]
 public sealed record WebhookSubscriptionChange(string? TargetUrl, ImmutableArray<WebhookEventChoice>? Events, bool? Active);

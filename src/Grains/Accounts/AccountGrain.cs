@@ -3,7 +3,6 @@ using System.Text.Json;
 using Scheduling.Contracts.Accounts;
 using Scheduling.Contracts.Errors;
 using Scheduling.Contracts.Records;
-using Scheduling.Runtime;
 
 namespace Scheduling.Grains.Accounts;
 

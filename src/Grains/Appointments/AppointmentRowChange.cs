@@ -1,5 +1,5 @@
 using Scheduling.Contracts.Appointments;
-using Scheduling.Runtime.Storage;
+using Scheduling.Grains.Storage;
 
 namespace Scheduling.Grains.Appointments;
 

@@ -1,7 +1,7 @@
 using Scheduling.Contracts.Appointments;
 using Scheduling.Grains.Availability;
 using Scheduling.Grains.Clients;
-using Scheduling.Runtime.Storage;
+using Scheduling.Grains.Storage;
 
 namespace Scheduling.Grains.Appointments;
 

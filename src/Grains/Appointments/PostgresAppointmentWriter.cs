@@ -2,7 +2,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Scheduling.Contracts.Appointments;
 using Scheduling.Contracts.Clients;
-using Scheduling.Runtime.Storage;
+using Scheduling.Grains.Storage;
 
 namespace Scheduling.Grains.Appointments;
 

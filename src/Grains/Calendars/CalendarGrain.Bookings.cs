@@ -9,10 +9,10 @@ using Scheduling.Grains.Appointments;
 using Scheduling.Grains.Availability;
 using Scheduling.Grains.Notifications;
 using Scheduling.Grains.Reminders;
+using Scheduling.Grains.Storage;
 using Scheduling.Grains.Telemetry;
 using Scheduling.Grains.TimeZones;
-using Scheduling.Runtime;
-using Scheduling.Runtime.Streams;
+using Orleans.Streams;
 
 namespace Scheduling.Grains.Calendars;
 
@@ -80,7 +80,7 @@ public sealed partial class CalendarGrain
             await EnsureFreeAsync(slot, row, replacing: null);
         }
 
-        Outbox.Attach(AppointmentRowChange.Insert(row));
+        outbox.Attach(AppointmentRowChange.Insert(row));
         AttachReminder(before: null, row, request.Notices.ReminderHours);
         Publish(WebhookEvents.Created, row, previous: null, previousStatus: null, request.Notices);
         await SaveAsync(row, row.Occupies ? slot.Service.Seats : null);
@@ -120,7 +120,7 @@ public sealed partial class CalendarGrain
         }
 
         var type = stored.Occupies && !row.Occupies ? WebhookEvents.Canceled : moved ? WebhookEvents.Rescheduled : WebhookEvents.Updated;
-        Outbox.Attach(AppointmentRowChange.Update(row, stored.Version));
+        outbox.Attach(AppointmentRowChange.Update(row, stored.Version));
         AttachReminder(stored, row, request.Notices.ReminderHours);
         Publish(type, row, moved ? AppointmentPlace.Of(stored) : null, stored.Status, request.Notices);
         await SaveAsync(row, takesTime ? request.Slot!.Service.Seats : null);
@@ -155,7 +155,7 @@ public sealed partial class CalendarGrain
             throw AppointmentNotFound(appointmentId);
         }
 
-        Outbox.Attach(AppointmentRowChange.Remove(stored));
+        outbox.Attach(AppointmentRowChange.Remove(stored));
         AttachReminder(stored, after: null, reminderHours: 0);
         Publish(WebhookEvents.Deleted, stored with { Version = stored.Version + 1, UpdatedAt = Now() }, previous: null, stored.Status, notices: null);
         await SaveAsync(stored, seats: null);
@@ -234,7 +234,7 @@ public sealed partial class CalendarGrain
     /// Writes the calendar's version with the queued row and event. A refusal of the row surfaces as the caller's
     /// error: an overlap as 409 / 10, a row changed meanwhile as 409 / 5. When the calendar was stale (another
     /// activation wrote) and the change takes time (<paramref name="seats"/> given), it is 409 / 10 if the rows show
-    /// the time taken, else 409 / 5 ("try again"). The runtime drops this activation after any failed write, so the next call starts from the
+    /// the time taken, else 409 / 5 ("try again"). Orleans drops this activation after a version conflict, and the storage provider after any other failed write, so the next call starts from the
     /// stored truth.
     /// </summary>
     private async Task SaveAsync(Appointment row, int? seats)
@@ -242,7 +242,7 @@ public sealed partial class CalendarGrain
         try
         {
             // A booking changes rows, not the calendar's own state: only its version moves, with the row and the event.
-            await calendar.CommitWithoutStateAsync();
+            await calendar.CommitWithoutStateAsync(outbox);
         }
         catch (Exception ex) when (AppointmentWriteFailures.IsOverlap(ex))
         {
@@ -252,7 +252,7 @@ public sealed partial class CalendarGrain
         {
             throw new SaveConflictException($"appointment {row.Id} was changed meanwhile; read it again and retry");
         }
-        catch (InconsistentStateException)
+        catch (Orleans.Storage.InconsistentStateException)
         {
             if (seats is { } n && await TakenInRowsAsync(row, n))
             {
@@ -271,21 +271,27 @@ public sealed partial class CalendarGrain
         return others.Any(o => o.SessionKey != row.SessionKey) || others.Count >= Math.Max(1, seats);
     }
 
-    // The change's event. Its notices say whether the employee gets texts: the notifications grain is handed only the
-    // events that send something, and it is this calendar that knows the employee.
-    private void Publish(string type, Appointment row, AppointmentPlace? previous, int? previousStatus, AppointmentNotices? notices) =>
-        Outbox.Publish(
-            StreamId.Create(AppointmentEvent.StreamNamespace, row.Id),
-            new AppointmentEvent(
-                type, row.CompanyId, row, previous, time.GetUtcNow(), previousStatus,
-                notices is null ? null : notices with { ProviderTexts = AppointmentDetailsReader.SmsAddress(Snapshot()) is not null }));
+    // The change's event, for every reader (webhooks) and, when it may send something, for the appointment's e-mails too:
+    // its notices say whether the employee gets texts, and it is this calendar that knows the employee. Orleans streams
+    // have no per-subscriber filter, so the e-mails' grain reads a namespace of its own and activates only for those.
+    private void Publish(string type, Appointment row, AppointmentPlace? previous, int? previousStatus, AppointmentNotices? notices)
+    {
+        var change = new AppointmentEvent(
+            type, row.CompanyId, row, previous, time.GetUtcNow(), previousStatus,
+            notices is null ? null : notices with { ProviderTexts = AppointmentDetailsReader.SmsAddress(Snapshot()) is not null });
+        outbox.Publish(StreamId.Create(AppointmentEvent.StreamNamespace, row.Id), change);
+        if (AppointmentReminderGrain.Wants(change))
+        {
+            outbox.Publish(StreamId.Create(AppointmentEvent.NoticeStreamNamespace, row.Id), change);
+        }
+    }
 
     // The appointment's reminder moves with the change, in its write (the reminder's grain is not activated for it).
     private void AttachReminder(Appointment? before, Appointment? after, int reminderHours)
     {
         foreach (var change in AppointmentReminders.Changes(before, after, reminderHours, Now()))
         {
-            Outbox.Attach(change);
+            outbox.Attach(change);
         }
     }
 

@@ -6,7 +6,7 @@ using Scheduling.Contracts.Employees;
 using Scheduling.Contracts.Errors;
 using Scheduling.Contracts.Records;
 using Scheduling.Grains.Appointments;
-using Scheduling.Runtime.Storage;
+using Scheduling.Grains.Storage;
 
 namespace Scheduling.Grains.Calendars;
 
@@ -88,12 +88,12 @@ public sealed partial class CalendarGrain
         // webhook receivers and reminders would otherwise hear of every meeting at each sync.
         foreach (var change in changes)
         {
-            Outbox.Attach(change);
+            outbox.Attach(change);
         }
 
         try
         {
-            await calendar.CommitWithoutStateAsync();
+            await calendar.CommitWithoutStateAsync(outbox);
         }
         catch (Exception ex) when (AppointmentWriteFailures.IsOverlap(ex) || AppointmentWriteFailures.IsRowChanged(ex))
         {

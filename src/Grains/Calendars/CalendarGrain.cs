@@ -6,12 +6,15 @@ using Scheduling.Contracts.Errors;
 using Scheduling.Contracts.Records;
 using Scheduling.Grains.Accounts;
 using Scheduling.Grains.Catalog;
-using Scheduling.Runtime;
+using Scheduling.Grains.Storage;
 
 namespace Scheduling.Grains.Calendars;
 
 /// <summary>One employee's calendar: the profile and working hours now, bookings later (DESIGN §4).</summary>
-public sealed partial class CalendarGrain([PersistentState("calendar")] IPersistentState<CalendarState> calendar, TimeProvider time) : Grain, ICalendarGrain
+public sealed partial class CalendarGrain(
+    [PersistentState("calendar", OutboxStorageNames.Outbox)] IPersistentState<CalendarState> calendar,
+    GrainOutbox outbox,
+    TimeProvider time) : Grain, ICalendarGrain
 {
     private const string PhotoField = "photo_url";
 

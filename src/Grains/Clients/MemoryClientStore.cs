@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using Scheduling.Contracts.Clients;
 using Scheduling.Contracts.Records;
-using Scheduling.Runtime.Storage;
+using Scheduling.Grains.Storage;
 
 namespace Scheduling.Grains.Clients;
 

@@ -5,8 +5,8 @@ using Npgsql;
 using NpgsqlTypes;
 using Scheduling.Contracts.Clients;
 using Scheduling.Contracts.Records;
-using Scheduling.Runtime.Storage;
-using Scheduling.Runtime.Storage.Postgres;
+using Scheduling.Grains.Storage;
+using Scheduling.Grains.Storage.Postgres;
 
 namespace Scheduling.Grains.Clients;
 

@@ -3,8 +3,7 @@ using System.Text.Json;
 using Scheduling.Contracts.CustomFields;
 using Scheduling.Contracts.Errors;
 using Scheduling.Contracts.Records;
-using Scheduling.Runtime;
-using Scheduling.Runtime.Storage;
+using Scheduling.Grains.Storage;
 
 namespace Scheduling.Grains.CustomFields;
 

@@ -1,5 +1,4 @@
 using Scheduling.Contracts.Directory;
-using Scheduling.Runtime;
 
 namespace Scheduling.Grains.Directory;
 

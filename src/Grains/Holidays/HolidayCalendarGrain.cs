@@ -2,8 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using Scheduling.Contracts.Errors;
 using Scheduling.Contracts.Holidays;
-using Scheduling.Runtime;
-using Scheduling.Runtime.Storage;
+using Scheduling.Grains.Storage;
 
 namespace Scheduling.Grains.Holidays;
 

@@ -1,5 +1,5 @@
 using Scheduling.Contracts.Idempotency;
-using Scheduling.Runtime;
+using Scheduling.Grains.Storage;
 
 namespace Scheduling.Grains.Idempotency;
 
@@ -20,7 +20,10 @@ public sealed class IdempotencyState
 /// One idempotency key (SPEC §8). A conditional state write makes the claim unique across silos; a reminder clears
 /// the key once its 24 hours are over, so keys do not pile up.
 /// </summary>
-public sealed class IdempotencyGrain([PersistentState("idempotency")] IPersistentState<IdempotencyState> key, TimeProvider time)
+public sealed class IdempotencyGrain(
+    [PersistentState("idempotency", OutboxStorageNames.Outbox)] IPersistentState<IdempotencyState> key,
+    GrainOutbox outbox,
+    TimeProvider time)
     : Grain, IIdempotencyGrain, IRemindable
 {
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
@@ -58,7 +61,7 @@ public sealed class IdempotencyGrain([PersistentState("idempotency")] IPersisten
         var now = time.GetUtcNow();
         key.State.Response = response;
         key.State.CompletedAt = now;
-        RegisterReminderWithState(ExpiryReminder, now + Retention);
+        outbox.RegisterReminder(ExpiryReminder, now + Retention);
         await key.WriteStateAsync();
     }
 

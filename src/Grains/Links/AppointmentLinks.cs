@@ -1,9 +1,9 @@
+using Scheduling.Grains.Storage;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Scheduling.Contracts.Links;
-using Scheduling.Runtime;
 
 namespace Scheduling.Grains.Links;
 

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Scheduling.Contracts.Links;
-using Scheduling.Runtime;
 
 namespace Scheduling.Grains.Links;
 

@@ -7,7 +7,6 @@ using Scheduling.Contracts.Errors;
 using Scheduling.Contracts.Locations;
 using Scheduling.Contracts.Records;
 using Scheduling.Grains.Catalog;
-using Scheduling.Runtime;
 
 namespace Scheduling.Grains.Locations;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Npgsql;
 using NpgsqlTypes;
-using Scheduling.Runtime.Storage;
+using Scheduling.Grains.Storage;
 
 namespace Scheduling.Grains.Media;
 

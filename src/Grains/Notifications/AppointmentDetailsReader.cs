@@ -7,7 +7,6 @@ using Scheduling.Contracts.Locations;
 using Scheduling.Contracts.Records;
 using Scheduling.Contracts.Services;
 using Scheduling.Grains.Links;
-using Scheduling.Runtime;
 
 namespace Scheduling.Grains.Notifications;
 

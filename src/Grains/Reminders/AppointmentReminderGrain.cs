@@ -6,8 +6,9 @@ using Scheduling.Contracts.Reminders;
 using Scheduling.Contracts.Webhooks;
 using Scheduling.Grains.Appointments;
 using Scheduling.Grains.Notifications;
-using Scheduling.Runtime;
-using Scheduling.Runtime.Streams;
+using Orleans.Streams;
+using Orleans.Streams.Core;
+using Scheduling.Grains.Storage;
 
 namespace Scheduling.Grains.Reminders;
 
@@ -24,17 +25,18 @@ namespace Scheduling.Grains.Reminders;
 // One per appointment, the implicit subscriber of its stream (keyed alike). It leaves memory once a change or a
 // firing is handled with nothing left to send, else after two idle minutes rather than the default collection age.
 [GrainType(AppointmentReminders.GrainType)]
-[CollectionAgeLimit(2)]
-[ImplicitStreamSubscription(AppointmentEvent.StreamNamespace)]
+[CollectionAgeLimit(Minutes = 2)]
+[ImplicitStreamSubscription(AppointmentEvent.NoticeStreamNamespace)]
 public sealed partial class AppointmentReminderGrain(
-    [PersistentState("appointment-reminder")] IPersistentState<AppointmentReminderState> state,
+    [PersistentState("appointment-reminder", OutboxStorageNames.Outbox)] IPersistentState<AppointmentReminderState> state,
+    GrainOutbox outbox,
     IAppointmentStore appointments,
     AppointmentDetailsReader reader,
     INotifier notifier,
-    IReminderTable reminders,
+    IOneShotReminderTable reminders,
     TimeProvider time,
     ILogger<AppointmentReminderGrain> logger)
-    : Grain, IAppointmentReminderGrain, IRemindable, IAsyncObserver<AppointmentEvent>, IImplicitSubscriptionFilter<AppointmentEvent>
+    : Grain, IAppointmentReminderGrain, IRemindable, IStreamSubscriptionObserver, IAsyncObserver<AppointmentEvent>
 {
     // The reminder's name before the calendar registered it; such a reminder's company and start are in the state.
     private const string LegacyRemindName = "remind";
@@ -63,6 +65,17 @@ public sealed partial class AppointmentReminderGrain(
             ? hasClientEmail && (notices.ClientEmails || m.Kind == "verification")
             : notices.ProviderEmails || notices.ProviderTexts);
     }
+
+    /// <summary>The implicit subscription to this appointment's notice stream: resumed on every activation.</summary>
+    public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory)
+    {
+        ArgumentNullException.ThrowIfNull(handleFactory);
+        return handleFactory.Create<AppointmentEvent>().ResumeAsync(this);
+    }
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
 
     /// <summary>
     /// The appointment's changes as the stream delivers them, at least once and in order; de-duplicated by version, so a
@@ -97,11 +110,11 @@ public sealed partial class AppointmentReminderGrain(
         }
 
         s.Version = appointmentEvent.Version;
-        reminderChanges.ForEach(Outbox.Attach);
+        reminderChanges.ForEach(outbox.Attach);
         if (messages.Count > 0)
         {
             s.Outgoing.AddRange(messages);
-            RegisterReminderWithState(SendName, now);
+            outbox.RegisterReminder(SendName, now);
         }
 
         await state.WriteStateAsync();
@@ -121,7 +134,7 @@ public sealed partial class AppointmentReminderGrain(
 
     public async Task<DateTimeOffset?> GetDueAtAsync()
     {
-        var pending = (await reminders.ReadAllAsync(GrainId, CancellationToken.None)).Where(r => r.Name != SendName).ToList();
+        var pending = (await reminders.ReadAllAsync(this.GetGrainId(), CancellationToken.None)).Where(r => r.Name != SendName).ToList();
         return pending.Count == 0 ? null : pending.Min(r => r.DueAt);
     }
 
@@ -171,7 +184,7 @@ public sealed partial class AppointmentReminderGrain(
         var details = await reader.DetailsAsync(appointment!);
         s.Outgoing.AddRange(ReminderMessages(details, audience, ReminderRecipients.Both, automatic: true));
         s.RemindedStart = appointment!.Start;
-        Outbox.Publish(
+        outbox.Publish(
             StreamId.Create(AppointmentEvent.StreamNamespace, appointment.Id),
             new AppointmentEvent(WebhookEvents.Reminder, appointment.CompanyId, appointment, null, now));
         await state.WriteStateAsync();
@@ -344,7 +357,7 @@ public sealed partial class AppointmentReminderGrain(
         if (remaining.Count > 0)
         {
             var attempts = remaining.Min(m => m.Attempts);
-            RegisterReminderWithState(SendName, time.GetUtcNow() + TimeSpan.FromMinutes(Math.Min(60, Math.Pow(2, attempts - 1))));
+            outbox.RegisterReminder(SendName, time.GetUtcNow() + TimeSpan.FromMinutes(Math.Min(60, Math.Pow(2, attempts - 1))));
         }
 
         await state.WriteStateAsync();

@@ -1,6 +1,6 @@
 using System.Globalization;
+using Scheduling.Grains.Storage;
 using Scheduling.Contracts.Appointments;
-using Scheduling.Runtime;
 
 namespace Scheduling.Grains.Reminders;
 
@@ -18,7 +18,7 @@ public static class AppointmentReminders
 
     private const string Prefix = "remind/";
 
-    public static GrainId GrainOf(long appointmentId) => GrainId.Create(GrainType, appointmentId);
+    public static GrainId GrainOf(long appointmentId) => GrainId.Create(Orleans.Runtime.GrainType.Create(GrainType), GrainIdKeyExtensions.CreateIntegerKey(appointmentId));
 
     /// <summary>"remind/{company}/{start, UTC, round-trip format}".</summary>
     public static string Name(long companyId, DateTimeOffset start) =>

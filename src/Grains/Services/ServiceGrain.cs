@@ -5,7 +5,6 @@ using Scheduling.Contracts.Errors;
 using Scheduling.Contracts.Records;
 using Scheduling.Contracts.Services;
 using Scheduling.Grains.Catalog;
-using Scheduling.Runtime;
 
 namespace Scheduling.Grains.Services;
 

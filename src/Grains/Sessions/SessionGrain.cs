@@ -1,5 +1,4 @@
 using Scheduling.Contracts.Sessions;
-using Scheduling.Runtime;
 
 namespace Scheduling.Grains.Sessions;
 

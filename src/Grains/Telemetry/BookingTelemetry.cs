@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using Scheduling.Contracts.Errors;
-using Scheduling.Runtime;
 
 namespace Scheduling.Grains.Telemetry;
 
@@ -28,7 +27,7 @@ public static class BookingTelemetry
     {
         SlotOccupiedException => "taken",
         SlotNotAvailableException => "not_offered",
-        InconsistentStateException => "stale",
+        Orleans.Storage.InconsistentStateException => "stale",
         _ => "failed",
     });
 

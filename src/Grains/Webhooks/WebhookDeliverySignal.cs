@@ -1,4 +1,3 @@
-using Scheduling.Runtime;
 
 namespace Scheduling.Grains.Webhooks;
 
@@ -6,4 +5,4 @@ namespace Scheduling.Grains.Webhooks;
 /// Wakes this process's delivery worker when deliveries were recorded or redelivered here, so the first attempt
 /// does not wait for the next poll. Rows recorded by other silos are found by the poll.
 /// </summary>
-public sealed class WebhookDeliverySignal : WakeSignal;
+public sealed class WebhookDeliverySignal : Scheduling.Grains.Storage.WakeSignal;

@@ -2,9 +2,9 @@ using Microsoft.Extensions.Logging;
 using Scheduling.Contracts.Appointments;
 using Scheduling.Contracts.Employees;
 using Scheduling.Contracts.Webhooks;
-using Scheduling.Runtime;
-using Scheduling.Runtime.Storage;
-using Scheduling.Runtime.Streams;
+using Scheduling.Grains.Storage;
+using Orleans.Streams;
+using Orleans.Streams.Core;
 
 namespace Scheduling.Grains.Webhooks;
 
@@ -19,14 +19,25 @@ public sealed class WebhookFanOutGrain(
     IIdGenerator ids,
     WebhookDeliverySignal signal,
     TimeProvider time,
-    ILogger<WebhookFanOutGrain> logger) : Grain, IAsyncObserver<AppointmentEvent>
+    ILogger<WebhookFanOutGrain> logger) : Grain, IWebhookFanOutGrain, IStreamSubscriptionObserver, IAsyncObserver<AppointmentEvent>
 {
+    /// <summary>The implicit subscription to the appointment's stream: resumed on every activation.</summary>
+    public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory)
+    {
+        ArgumentNullException.ThrowIfNull(handleFactory);
+        return handleFactory.Create<AppointmentEvent>().ResumeAsync(this);
+    }
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
+
     public async Task OnNextAsync(AppointmentEvent item, StreamSequenceToken? token = null)
     {
         ArgumentNullException.ThrowIfNull(item);
 
         // The event id is what makes retries of the stream harmless and what receivers de-duplicate by.
-        var eventId = token?.EventId ?? throw new ArgumentNullException(nameof(token), "webhook deliveries need the stream's event id");
+        var eventId = (token as OutboxSequenceToken)?.EventId ?? throw new ArgumentNullException(nameof(token), "webhook deliveries need the stream's event id");
         // One activation per appointment (the stream key), holding nothing: gone once this event is handled.
         DeactivateOnIdle();
         var subscribers = await GrainFactory.GetGrain<IWebhookSubscriptionsGrain>(item.CompanyId).GetSubscribersAsync(item.Type);
@@ -55,3 +66,9 @@ public sealed class WebhookFanOutGrain(
         }
     }
 }
+
+/// <summary>
+/// The fan-out grain's identity: keyed by appointment id like the stream it subscribes to (Orleans maps the stream key to
+/// an integer grain key through the grain's interface). Nothing calls it; the stream provider activates it.
+/// </summary>
+public interface IWebhookFanOutGrain : IGrainWithIntegerKey;

@@ -3,8 +3,7 @@ using System.Security.Cryptography;
 using Scheduling.Contracts.Errors;
 using Scheduling.Contracts.Records;
 using Scheduling.Contracts.Webhooks;
-using Scheduling.Runtime;
-using Scheduling.Runtime.Storage;
+using Scheduling.Grains.Storage;
 
 namespace Scheduling.Grains.Webhooks;
 

@@ -5,8 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
-using Scheduling.Runtime.Hosting;
-using Scheduling.Runtime.Storage;
+using Scheduling.Grains.Storage;
 
 namespace Scheduling.Silo.Hosting;
 
@@ -56,25 +55,25 @@ public static class SiloHosting
     /// which silo did what. Registered after the runtime, so it stops (and logs) before the workers stop.
     /// </summary>
     private sealed class SiloLifecycleLog(
-        IOptions<GrainRuntimeOptions> runtime,
+        IOptions<WorkerOptions> runtime,
         IOptions<HostOptions> host,
-        IGrainStorage storage,
-        ISiloControl silo,
+        IStateStore storage,
+        ILocalSiloDetails silo,
         ILogger<SiloLifecycleLog> logger) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
             logger.LogInformation(
-                "Silo {SiloName} started: storage {StorageProvider}, background workers {WorkersEnabled}",
-                runtime.Value.SiloName, storage.ProviderName, runtime.Value.WorkersEnabled ? "on" : "off");
+                "Silo {SiloName} ({SiloAddress}, cluster {ClusterId}) started: storage {StorageProvider}, background workers {WorkersEnabled}",
+                runtime.Value.SiloName, silo.SiloAddress, silo.ClusterId, storage.ProviderName, runtime.Value.Enabled ? "on" : "off");
             return Task.CompletedTask;
         }
 
         public Task StopAsync(CancellationToken cancellationToken)
         {
             logger.LogInformation(
-                "Silo {SiloName} stopping within {ShutdownTimeout}: workers finish their pass, {ActivationCount} activations deactivate",
-                runtime.Value.SiloName, host.Value.ShutdownTimeout, silo.ActivationCount);
+                "Silo {SiloName} ({SiloAddress}) stopping within {ShutdownTimeout}: workers finish their pass, activations deactivate",
+                runtime.Value.SiloName, silo.SiloAddress, host.Value.ShutdownTimeout);
             return Task.CompletedTask;
         }
     }

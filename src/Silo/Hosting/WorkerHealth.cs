@@ -5,8 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Scheduling.Runtime.Hosting;
-using Scheduling.Runtime.Storage;
+using Scheduling.Grains.Storage;
 
 namespace Scheduling.Silo.Hosting;
 
@@ -41,14 +40,14 @@ public static class WorkerHealth
         return endpoints;
     }
 
-    private static IResult Live(IOptions<GrainRuntimeOptions> runtime) =>
+    private static IResult Live(IOptions<WorkerOptions> runtime) =>
         Results.Json(new { status = "live", silo = runtime.Value.SiloName });
 
     /// <summary>Ready: started, not stopping, storage reachable; 503 otherwise, so a draining worker reads as not ready.</summary>
     private static async Task<IResult> ReadyAsync(
         IStorageHealth storage,
-        IGrainStorage grainStorage,
-        IOptions<GrainRuntimeOptions> runtime,
+        IStateStore grainStorage,
+        IOptions<WorkerOptions> runtime,
         IHostApplicationLifetime lifetime,
         CancellationToken cancellationToken)
     {
@@ -59,7 +58,7 @@ public static class WorkerHealth
         }
 
         return await storage.IsReadyAsync(TimeSpan.FromSeconds(5), cancellationToken)
-            ? Results.Json(new { status = "ready", silo = silo.SiloName, storage = grainStorage.ProviderName, workers = silo.WorkersEnabled })
+            ? Results.Json(new { status = "ready", silo = silo.SiloName, storage = grainStorage.ProviderName, workers = silo.Enabled })
             : Results.Json(
                 new { status = "storage unreachable", silo = silo.SiloName, storage = grainStorage.ProviderName },
                 statusCode: StatusCodes.Status503ServiceUnavailable);

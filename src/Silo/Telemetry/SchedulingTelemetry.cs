@@ -7,8 +7,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Scheduling.Grains.Telemetry;
-using Scheduling.Runtime.Hosting;
-using Scheduling.Runtime.Telemetry;
+using Scheduling.Silo.Hosting;
 
 namespace Scheduling.Silo.Telemetry;
 
@@ -32,7 +31,8 @@ public static class SchedulingTelemetry
     /// <summary>Trace sources: ours and the built-in ones operators need.</summary>
     public static IReadOnlyList<string> Sources { get; } =
     [
-        RuntimeTelemetry.SourceName,
+        "Microsoft.Orleans.Runtime",
+        "Microsoft.Orleans.Application",
         "Scheduling.Grains",
         "Scheduling.Silo",
         "Scheduling.ApiHost",
@@ -44,7 +44,7 @@ public static class SchedulingTelemetry
     /// <summary>Meters: ours and the built-in ones the dashboards query.</summary>
     public static IReadOnlyList<string> Meters { get; } =
     [
-        RuntimeTelemetry.MeterName,
+        "Microsoft.Orleans",
         DomainMeter.Name,
         "Scheduling.Silo",
         "Scheduling.ApiHost",
@@ -73,7 +73,7 @@ public static class SchedulingTelemetry
                 return new SchedulingTelemetrySdk(null);
             }
 
-            var siloName = sp.GetRequiredService<IOptions<GrainRuntimeOptions>>().Value.SiloName;
+            var siloName = sp.GetRequiredService<IOptions<WorkerOptions>>().Value.SiloName;
             return new SchedulingTelemetrySdk(OpenTelemetrySdk.Create(otel =>
             {
                 // Without the app's configuration the SDK would ignore OTEL_* settings from appsettings or the command line.

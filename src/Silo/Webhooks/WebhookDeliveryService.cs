@@ -6,14 +6,13 @@ using Scheduling.Contracts.Errors;
 using Scheduling.Contracts.Webhooks;
 using Scheduling.Grains.Notifications;
 using Scheduling.Grains.Webhooks;
-using Scheduling.Runtime;
-using Scheduling.Runtime.Hosting;
-using Scheduling.Runtime.Storage;
+using Scheduling.Silo.Hosting;
+using Scheduling.Grains.Storage;
 
 namespace Scheduling.Silo.Webhooks;
 
 /// <summary>
-/// The webhook delivery worker (SPEC §9, DESIGN §7). Runs where <c>Runtime:WorkersEnabled</c> is true: claims due
+/// The webhook delivery worker (SPEC §9, DESIGN §7). Runs where <c>Workers:Enabled</c> is true: claims due
 /// deliveries under a lease, POSTs each once, records the attempt and decides what comes next: delivered (2xx),
 /// a retry on the schedule (or later when the receiver's Retry-After says so), failed after the last retry, or
 /// the subscription disabled (410 Gone, or failing continuously for the whole schedule, about three days; the
@@ -52,10 +51,10 @@ public sealed partial class WebhookDeliveryService : BackgroundService
         IOutboxStore outbox,
         TimeProvider time,
         IOptions<WebhookOptions> options,
-        IOptions<GrainRuntimeOptions> runtime,
+        IOptions<WorkerOptions> workers,
         ILogger<WebhookDeliveryService> logger)
     {
-        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(workers);
         _store = store;
         _signal = signal;
         _sender = sender;
@@ -65,11 +64,11 @@ public sealed partial class WebhookDeliveryService : BackgroundService
         _outbox = outbox;
         _time = time;
         _options = options;
-        _workersEnabled = runtime.Value.WorkersEnabled;
+        _workersEnabled = workers.Value.Enabled;
         _logger = logger;
 
         // Unique per worker, not per silo name: two workers must never mistake each other's lease for their own.
-        Owner = $"{runtime.Value.SiloName}/webhooks-{Guid.NewGuid():N}";
+        Owner = $"{workers.Value.SiloName}/webhooks-{Guid.NewGuid():N}";
     }
 
     /// <summary>The name this worker's leases carry.</summary>
@@ -285,6 +284,6 @@ public sealed partial class WebhookDeliveryService : BackgroundService
         _depthsReadAt = now;
         var deliveries = await _store.GetStatsAsync(now, cancellationToken);
         var events = await _outbox.GetStatsAsync(now, cancellationToken);
-        _telemetry.SetDepths(deliveries.Pending, deliveries.OldestAge, events.Pending, events.OldestAge);
+        _telemetry.SetDepths(deliveries.Pending, deliveries.OldestAge, events.Pending, events.OldestAge, events.DeadLetters);
     }
 }

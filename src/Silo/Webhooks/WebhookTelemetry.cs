@@ -7,7 +7,7 @@ namespace Scheduling.Silo.Webhooks;
 /// <c>scheduling_webhook_deliveries_total</c> (outcome delivered|retry|failed|disabled|canceled),
 /// <c>scheduling_webhook_delivery_duration_seconds</c> (outcome), <c>scheduling_webhook_delivery_lag_seconds</c>
 /// (event to delivered), <c>scheduling_webhook_pending</c>, <c>scheduling_webhook_pending_oldest_age_seconds</c>,
-/// <c>scheduling_outbox_pending</c>, <c>scheduling_outbox_oldest_age_seconds</c>. The gauges show what the
+/// <c>scheduling_outbox_pending</c>, <c>scheduling_outbox_oldest_age_seconds</c>, <c>scheduling_outbox_dead_letters</c>. The gauges show what the
 /// worker last read (it reads at most every few seconds), so scraping never queries the database.
 /// </summary>
 public sealed class WebhookTelemetry
@@ -17,7 +17,7 @@ public sealed class WebhookTelemetry
     private readonly Counter<long> _deliveries;
     private readonly Histogram<double> _duration;
     private readonly Histogram<double> _lag;
-    private Snapshot _snapshot = new(0, 0, 0, 0);
+    private Snapshot _snapshot = new(0, 0, 0, 0, 0);
 
     public WebhookTelemetry(IMeterFactory meterFactory)
     {
@@ -35,6 +35,7 @@ public sealed class WebhookTelemetry
         meter.CreateObservableGauge("scheduling.webhook.pending.oldest_age", () => _snapshot.OldestDeliveryAge, "s", "Age of the oldest webhook delivery still waiting.");
         meter.CreateObservableGauge("scheduling.outbox.pending", () => _snapshot.PendingEvents, "{event}", "Events in the outbox not yet delivered to their stream subscribers.");
         meter.CreateObservableGauge("scheduling.outbox.oldest_age", () => _snapshot.OldestEventAge, "s", "Age of the oldest undelivered outbox event.");
+        meter.CreateObservableGauge("scheduling.outbox.dead_letters", () => _snapshot.DeadLetters, "{event}", "Events whose delivery kept failing, kept in the dead letters for operators.");
     }
 
     public void RecordAttempt(string outcome, TimeSpan latency)
@@ -48,9 +49,9 @@ public sealed class WebhookTelemetry
 
     public void RecordLag(TimeSpan lag) => _lag.Record(Math.Max(0, lag.TotalSeconds));
 
-    public void SetDepths(long pendingDeliveries, TimeSpan oldestDelivery, long pendingEvents, TimeSpan oldestEvent) =>
-        _snapshot = new Snapshot(pendingDeliveries, oldestDelivery.TotalSeconds, pendingEvents, oldestEvent.TotalSeconds);
+    public void SetDepths(long pendingDeliveries, TimeSpan oldestDelivery, long pendingEvents, TimeSpan oldestEvent, long deadLetters) =>
+        _snapshot = new Snapshot(pendingDeliveries, oldestDelivery.TotalSeconds, pendingEvents, oldestEvent.TotalSeconds, deadLetters);
 
     // Replaced whole, so a reader never sees half of one reading and half of the next.
-    private sealed record Snapshot(long PendingDeliveries, double OldestDeliveryAge, long PendingEvents, double OldestEventAge);
+    private sealed record Snapshot(long PendingDeliveries, double OldestDeliveryAge, long PendingEvents, double OldestEventAge, long DeadLetters);
 }

@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Scheduling.ApiHost.Tests.Harness;
-using Scheduling.Runtime.Storage;
+using Scheduling.Grains.Storage;
 
 namespace Scheduling.ApiHost.Tests.Appointments;
 

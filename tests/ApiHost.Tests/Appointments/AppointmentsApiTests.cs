@@ -6,8 +6,10 @@ using Scheduling.ApiHost.Tests.Harness;
 using Scheduling.Contracts.Idempotency;
 using Scheduling.Contracts.Links;
 using Scheduling.Grains.Links;
-using Scheduling.Runtime;
-using Scheduling.Runtime.Storage;
+using Orleans;
+using Orleans.Runtime;
+using Scheduling.Grains.Storage;
+using Scheduling.Grains.Storage;
 using Scheduling.TestSupport;
 
 namespace Scheduling.ApiHost.Tests.Appointments;

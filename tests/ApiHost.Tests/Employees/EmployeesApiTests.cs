@@ -5,7 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Scheduling.ApiHost.Tests.Harness;
 using Scheduling.ApiHost.Tests.Locations;
 using Scheduling.Contracts.Accounts;
-using Scheduling.Runtime;
+using Orleans;
+using Orleans.Runtime;
+using Scheduling.Grains.Storage;
 
 namespace Scheduling.ApiHost.Tests.Employees;
 

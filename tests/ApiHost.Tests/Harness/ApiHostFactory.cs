@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Scheduling.TestSupport;
 
 namespace Scheduling.ApiHost.Tests.Harness;
 
@@ -24,6 +25,14 @@ public sealed class ApiHostFactory(
         builder.UseSetting("RateLimits:AnonymousPerSecond", "100000");
         builder.UseSetting("RateLimits:AnonymousBurst", "100000");
         builder.UseSetting("Demo:Enabled", "false");
+
+        // Every host is a silo of its own cluster on free ports, so hosts of parallel tests never meet (settings may
+        // put two hosts in one cluster).
+        foreach (var (key, value) in FreePorts.OrleansSettings())
+        {
+            builder.UseSetting(key, value);
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);

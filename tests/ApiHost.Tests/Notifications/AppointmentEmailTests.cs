@@ -9,7 +9,9 @@ using Scheduling.Contracts.Reminders;
 using Scheduling.Grains.Appointments;
 using Scheduling.Grains.Links;
 using Scheduling.Grains.Notifications;
-using Scheduling.Runtime;
+using Orleans;
+using Orleans.Runtime;
+using Scheduling.Grains.Storage;
 
 namespace Scheduling.ApiHost.Tests.Notifications;
 

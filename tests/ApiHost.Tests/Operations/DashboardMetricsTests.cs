@@ -9,8 +9,9 @@ using Scheduling.ApiHost.Tests.Harness;
 using Scheduling.ApiHost.Tests.Webhooks;
 using Scheduling.Contracts.Webhooks;
 using Scheduling.Grains.Webhooks;
-using Scheduling.Runtime;
-using Scheduling.Runtime.Hosting;
+using Orleans;
+using Orleans.Runtime;
+using Scheduling.Grains.Storage;
 using Scheduling.Silo.Telemetry;
 using Scheduling.Silo.Webhooks;
 using Scheduling.TestSupport;
@@ -133,7 +134,7 @@ public sealed class DashboardMetricsTests
         // A reminder tick (reminder lag) and an explicit deactivation.
         var reminded = grains.GetGrain<IDashboardProbeGrain>(2);
         await reminded.RemindNowAsync();
-        Assert.Equal(1, await factory.Services.GetRequiredService<ISiloControl>().FireDueRemindersAsync());
+        Assert.Equal(1, await factory.Services.FireDueRemindersAsync());
         Assert.Equal(1, await reminded.RemindersReceivedAsync());
         await Reminders.ReminderTelemetryProbe.ExerciseAsync(factory.Services, signUp.Data.GetProperty("company_id").GetInt64());
         await reminded.DeactivateAsync();

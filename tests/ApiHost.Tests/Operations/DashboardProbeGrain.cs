@@ -1,4 +1,6 @@
-using Scheduling.Runtime;
+using Orleans;
+using Orleans.Runtime;
+using Scheduling.Grains.Storage;
 
 namespace Scheduling.ApiHost.Tests.Operations;
 

@@ -8,9 +8,10 @@ using Scheduling.Contracts.Appointments;
 using Scheduling.Contracts.Reminders;
 using Scheduling.Grains.Appointments;
 using Scheduling.Grains.Reminders;
-using Scheduling.Runtime;
-using Scheduling.Runtime.Hosting;
-using Scheduling.Runtime.Storage;
+using Orleans;
+using Orleans.Runtime;
+using Scheduling.Grains.Storage;
+using Scheduling.Grains.Storage;
 
 namespace Scheduling.ApiHost.Tests.Reminders;
 
@@ -131,7 +132,7 @@ public abstract class AppointmentReminderTests<TStorage>(TStorage storage) : Rem
         await SettleAsync();
         Clock.Advance(TenOClock.AddHours(-24) - Clock.GetUtcNow());
 
-        Assert.True(await Factory.Services.GetRequiredService<ISiloControl>().FireDueRemindersAsync() >= 1);
+        Assert.True(await Factory.Services.FireDueRemindersAsync() >= 1);
         var events = await EventsAsync(tenant.CompanyId);
 
         var reminder = Assert.Single(events, e => e.GetProperty("Type").GetString() == "appointment.reminder");
@@ -155,7 +156,7 @@ public abstract class AppointmentReminderTests<TStorage>(TStorage storage) : Rem
         Assert.Equal(TenOClock.AddHours(-24), await DueAtAsync(id));
 
         Clock.Advance(TenOClock.AddHours(-24) - Clock.GetUtcNow());
-        Assert.True(await Factory.Services.GetRequiredService<ISiloControl>().FireDueRemindersAsync() >= 1);
+        Assert.True(await Factory.Services.FireDueRemindersAsync() >= 1);
         var reminder = Assert.Single(await EventsAsync(tenant.CompanyId), e => e.GetProperty("Type").GetString() == "appointment.reminder");
         Assert.Equal(id, reminder.GetProperty("Appointment").GetProperty("Id").GetInt64());
         Assert.Empty(Reminders(id));
@@ -211,7 +212,7 @@ public abstract class AppointmentReminderTests<TStorage>(TStorage storage) : Rem
     private async Task LegacyReminderAsync(long companyId, long appointmentId, DateTimeOffset start)
     {
         var grainId = AppointmentReminders.GrainOf(appointmentId);
-        Assert.False(Factory.Services.GetRequiredService<ISiloControl>().IsActive(grainId));
+        Assert.False(await Factory.Services.IsActiveAsync(grainId));
         var table = Factory.Services.GetRequiredService<IReminderTable>();
         Assert.True(await table.RemoveAsync(grainId, AppointmentReminders.Name(companyId, start), null, default));
         await table.UpsertAsync(grainId, "remind", start.AddHours(-24), TimeSpan.Zero, default);

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Scheduling.ApiHost.Tests.Appointments;
 using Scheduling.ApiHost.Tests.Harness;
-using Scheduling.Runtime.Hosting;
 
 namespace Scheduling.ApiHost.Tests.Reminders;
 
@@ -45,7 +44,7 @@ public sealed class ReminderDurabilityTests(PostgresApiStorage storage) : Remind
         await SettleAsync();
         Clock.Advance(TenOClock.AddHours(-24) - Clock.GetUtcNow());
 
-        var silos = new[] { Factory, second }.Select(f => f.Services.GetRequiredService<ISiloControl>()).ToList();
+        var silos = new[] { Factory, second }.Select(f => f.Services).ToList();
         var fired = await Task.WhenAll(silos.Select(s => s.FireDueRemindersAsync()));
         await Task.WhenAll(SettleAsync(Factory), SettleAsync(second));
 

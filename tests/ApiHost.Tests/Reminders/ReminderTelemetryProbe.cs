@@ -4,8 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Scheduling.Contracts.Appointments;
 using Scheduling.Contracts.Records;
 using Scheduling.Contracts.Reminders;
-using Scheduling.Runtime;
-using Scheduling.Runtime.Hosting;
+using Orleans;
+using Orleans.Runtime;
+using Scheduling.Grains.Storage;
 
 namespace Scheduling.ApiHost.Tests.Reminders;
 
@@ -44,6 +45,6 @@ public static class ReminderTelemetryProbe
         await services.GetRequiredService<IReminderTable>().UpsertAsync(GrainId.Create("appointmentreminder", appointmentId + 1), "remind", now, TimeSpan.Zero, CancellationToken.None);
 
         // The e-mail's "send" tick and the orphan reminder's tick.
-        Assert.Equal(2, await services.GetRequiredService<ISiloControl>().FireDueRemindersAsync());
+        Assert.Equal(2, await services.FireDueRemindersAsync());
     }
 }

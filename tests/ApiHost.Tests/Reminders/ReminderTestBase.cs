@@ -4,8 +4,9 @@ using Scheduling.ApiHost.Tests.Accounts;
 using Scheduling.ApiHost.Tests.Harness;
 using Scheduling.Contracts.Reminders;
 using Scheduling.Grains.Notifications;
-using Scheduling.Runtime;
-using Scheduling.Runtime.Hosting;
+using Orleans;
+using Orleans.Runtime;
+using Scheduling.Grains.Storage;
 using Scheduling.TestSupport;
 
 namespace Scheduling.ApiHost.Tests.Reminders;
@@ -50,7 +51,7 @@ public abstract class ReminderTestBase<TStorage>(TStorage storage) : ApiTestBase
 
     protected static async Task SettleAsync(ApiHostFactory factory)
     {
-        var silo = factory.Services.GetRequiredService<ISiloControl>();
+        var silo = factory.Services;
         for (var pass = 0; pass < 20; pass++)
         {
             var delivered = await silo.DeliverStreamsAsync();

@@ -5,7 +5,9 @@ using Scheduling.ApiHost.Tests.Harness;
 using Scheduling.ApiHost.Tests.Locations;
 using Scheduling.Contracts.Employees;
 using Scheduling.Contracts.Services;
-using Scheduling.Runtime;
+using Orleans;
+using Orleans.Runtime;
+using Scheduling.Grains.Storage;
 
 namespace Scheduling.ApiHost.Tests.Services;
 

@@ -7,7 +7,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Scheduling.ApiHost.Tests.Harness;
 using Scheduling.Contracts.Webhooks;
 using Scheduling.Grains.Webhooks;
-using Scheduling.Runtime;
+using Orleans;
+using Orleans.Runtime;
+using Scheduling.Grains.Storage;
 using Scheduling.TestSupport;
 
 namespace Scheduling.ApiHost.Tests.Subscriptions;

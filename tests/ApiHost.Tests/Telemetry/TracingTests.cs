@@ -7,8 +7,9 @@ using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 using Scheduling.ApiHost.Tests.Harness;
-using Scheduling.Runtime;
-using Scheduling.Runtime.Hosting;
+using Orleans;
+using Orleans.Runtime;
+using Scheduling.Grains.Storage;
 using Scheduling.Silo.Telemetry;
 
 namespace Scheduling.ApiHost.Tests.Telemetry;

@@ -6,8 +6,7 @@ using Scheduling.ApiHost.Tests.Harness;
 using Scheduling.Contracts.Appointments;
 using Scheduling.Grains.Appointments;
 using Scheduling.Grains.Webhooks;
-using Scheduling.Runtime.Hosting;
-using Scheduling.Runtime.Streams;
+using Orleans.Streams;
 using Scheduling.Silo.Webhooks;
 using Scheduling.TestSupport;
 
@@ -247,7 +246,7 @@ public abstract class WebhookDeliveryTests<TStorage>(TStorage storage) : ApiTest
         var (hook, _) = await SubscribeAsync(tenant, _receiver.Url);
         var shop = await tenant.OpenShopAsync();
         await tenant.BookIdAsync(shop.Booking("09:00"));
-        await Factory.Services.GetRequiredService<ISiloControl>().DeliverStreamsAsync();
+        await Factory.Services.DeliverStreamsAsync();
 
         _receiver.Hold();
         var pass = Factory.Services.GetRequiredService<WebhookDeliveryService>().DeliverDueAsync();
@@ -375,7 +374,7 @@ public abstract class WebhookDeliveryTests<TStorage>(TStorage storage) : ApiTest
         var (hook, _) = await SubscribeAsync(tenant, _receiver.Url);
         var shop = await tenant.OpenShopAsync();
         await tenant.BookIdAsync(shop.Booking("09:00"));
-        await Factory.Services.GetRequiredService<ISiloControl>().DeliverStreamsAsync();
+        await Factory.Services.DeliverStreamsAsync();
         var deliveryId = Assert.Single(await DeliveriesAsync(tenant, hook)).GetProperty("id").GetInt64();
 
         _receiver.Hold();
@@ -438,7 +437,7 @@ public abstract class WebhookDeliveryTests<TStorage>(TStorage storage) : ApiTest
     /// </summary>
     private async Task DeliverAsync()
     {
-        await Factory.Services.GetRequiredService<ISiloControl>().DeliverStreamsAsync();
+        await Factory.Services.DeliverStreamsAsync();
         await Factory.Services.GetRequiredService<WebhookDeliveryService>().DeliverDueAsync();
     }
 

@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Scheduling.ApiHost.Tests.Appointments;
 using Scheduling.ApiHost.Tests.Harness;
 using Scheduling.Grains.Webhooks;
-using Scheduling.Runtime.Hosting;
 using Scheduling.Silo.Webhooks;
 using Scheduling.TestSupport;
 
@@ -79,7 +78,7 @@ public abstract class WebhookTargetRefusalTests<TStorage>(TStorage storage) : Ap
         _resolver.Hosts["receiver.example.test"] = [IPAddress.Loopback];
 
         await tenant.BookIdAsync(shop.Booking("09:00"));
-        await Factory.Services.GetRequiredService<ISiloControl>().DeliverStreamsAsync();
+        await Factory.Services.DeliverStreamsAsync();
         await Factory.Services.GetRequiredService<WebhookDeliveryService>().DeliverDueAsync();
 
         Assert.Equal(0, receiver.Count);
@@ -133,7 +132,7 @@ public sealed class WebhookLeaseTakeoverPostgresTests(PostgresApiStorage storage
         var hook = (await tenant.PostJsonAsync("/api/v2/subscribe", new { target_url = receiver.Url, events = "*" })).Data;
         var shop = await tenant.OpenShopAsync();
         await tenant.BookIdAsync(shop.Booking("09:00"));
-        await Factory.Services.GetRequiredService<ISiloControl>().DeliverStreamsAsync();
+        await Factory.Services.DeliverStreamsAsync();
         var first = Factory.Services.GetRequiredService<WebhookDeliveryService>();
         var other = second.Services.GetRequiredService<WebhookDeliveryService>();
 

@@ -9,7 +9,6 @@ using Scheduling.ApiHost.Tests.Appointments;
 using Scheduling.ApiHost.Tests.Harness;
 using Scheduling.ApiHost.Tests.Locations;
 using Scheduling.Grains.Notifications;
-using Scheduling.Runtime.Hosting;
 using Scheduling.TestSupport;
 
 namespace Scheduling.ApiHost.Tests.Widget;
@@ -457,7 +456,7 @@ public abstract partial class PublicBookingApiTests<TStorage>(TStorage storage) 
     /// </summary>
     private async Task<EmailMessage> MailAsync(string to, string containing)
     {
-        var silo = Factory.Services.GetRequiredService<ISiloControl>();
+        var silo = Factory.Services;
         for (var pass = 0; pass < 5 && !_mail.To(to).Any(m => m.TextBody.Contains(containing, StringComparison.Ordinal)); pass++)
         {
             await silo.DeliverStreamsAsync();

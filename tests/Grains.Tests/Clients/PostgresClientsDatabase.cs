@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using Scheduling.Runtime.Storage;
-using Scheduling.Runtime.Storage.Postgres;
+using Scheduling.Grains.Storage;
+using Scheduling.Grains.Storage.Postgres;
 using Scheduling.TestSupport;
 
 namespace Scheduling.Grains.Tests.Clients;

@@ -4,8 +4,9 @@ using System.Text.Json.Nodes;
 using Scheduling.Contracts.Appointments;
 using Scheduling.Contracts.Records;
 using Scheduling.Grains.Reminders;
-using Scheduling.Runtime;
-using Scheduling.Runtime.Activations;
+using Orleans;
+using Orleans.Runtime;
+using Scheduling.Grains.Storage;
 
 namespace Scheduling.Grains.Tests.Reminders;
 
