@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Orleans;
 
 namespace Scheduling.Contracts.CustomFields;
 
@@ -7,5 +8,5 @@ namespace Scheduling.Contracts.CustomFields;
 /// <see cref="Value"/> is text, or an array for an address (<c>[address, apt, city, state, zip]</c>) and for a
 /// multi-select dropdown given as a list.
 /// </summary>
-[Scheduling.Runtime.Immutable]
+[Immutable]
 public sealed record CustomFieldAnswer(string FieldId, JsonElement Value, string Label, bool Hidden);

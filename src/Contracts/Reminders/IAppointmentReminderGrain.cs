@@ -1,5 +1,8 @@
+using Orleans;
 using Scheduling.Contracts.Appointments;
 using Scheduling.Runtime;
+// Orleans names its grain markers alike; these grains still run on Scheduling.Runtime until the runtime switch.
+using IGrainWithIntegerKey = Scheduling.Runtime.IGrainWithIntegerKey;
 
 namespace Scheduling.Contracts.Reminders;
 
@@ -27,6 +30,8 @@ public interface IAppointmentReminderGrain : IGrainWithIntegerKey
 }
 
 /// <summary>Who gets a reminder (the reference's <c>send_to</c>).</summary>
+[GenerateSerializer]
+[Alias("scheduling.reminder-recipients")]
 [Flags]
 public enum ReminderRecipients
 {

@@ -1,4 +1,6 @@
-using Scheduling.Runtime;
+using Orleans;
+// Orleans names its grain markers alike; these grains still run on Scheduling.Runtime until the runtime switch.
+using IGrainWithStringKey = Scheduling.Runtime.IGrainWithStringKey;
 
 namespace Scheduling.Contracts.Sessions;
 
@@ -17,8 +19,12 @@ public interface ISessionGrain : IGrainWithStringKey
     Task RevokeAsync();
 }
 
-[Scheduling.Runtime.Immutable]
-public sealed record SessionStart(long CompanyId, long UserId, TimeSpan IdleTimeout);
+[GenerateSerializer]
+[Alias("scheduling.session-start")]
+[Immutable]
+public sealed record SessionStart([Id(0)] long CompanyId, [Id(1)] long UserId, [Id(2)] TimeSpan IdleTimeout);
 
-[Scheduling.Runtime.Immutable]
-public sealed record SessionInfo(long CompanyId, long UserId, DateTimeOffset ExpiresAt);
+[GenerateSerializer]
+[Alias("scheduling.session-info")]
+[Immutable]
+public sealed record SessionInfo([Id(0)] long CompanyId, [Id(1)] long UserId, [Id(2)] DateTimeOffset ExpiresAt);

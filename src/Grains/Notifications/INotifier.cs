@@ -1,3 +1,5 @@
+using Orleans;
+
 namespace Scheduling.Grains.Notifications;
 
 /// <summary>
@@ -17,5 +19,5 @@ public interface INotifier
 /// <c>Notifications:From</c> is used. <paramref name="HtmlBody"/>, when given, is sent as an alternative
 /// to the text body, which every message has.
 /// </summary>
-[Scheduling.Runtime.Immutable]
+[Immutable]
 public sealed record EmailMessage(string To, string Subject, string TextBody, string? HtmlBody = null, string? From = null);

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Orleans;
 
 namespace Scheduling.Grains.Webhooks;
 
@@ -23,7 +24,7 @@ public static class WebhookDeliveryStatus
 /// recorded, so every attempt sends the same bytes under the same <c>webhook-id</c> (<see cref="EventId"/>).
 /// The target URL and the signing key are read from the subscription at send time, so the table holds no secret.
 /// </summary>
-[Scheduling.Runtime.Immutable]
+[Immutable]
 public sealed record WebhookDelivery(
     long Id,
     long CompanyId,
@@ -45,15 +46,15 @@ public sealed record WebhookDelivery(
 }
 
 /// <summary>One HTTP attempt of a delivery: what the receiver answered (or why there was no answer) and how long it took.</summary>
-[Scheduling.Runtime.Immutable]
+[Immutable]
 public sealed record WebhookAttempt(long DeliveryId, int Number, DateTimeOffset At, int? StatusCode, int LatencyMs, string? Error, string? ResponseExcerpt);
 
 /// <summary>What an attempt (or a decision not to send) leaves on its delivery.</summary>
-[Scheduling.Runtime.Immutable]
+[Immutable]
 public sealed record WebhookDeliveryUpdate(string Status, DateTimeOffset NextAttemptAt, DateTimeOffset? DeliveredAt, int? StatusCode, string? Error);
 
 /// <summary>A delivery with its attempts, oldest attempt first, for the deliveries API.</summary>
-[Scheduling.Runtime.Immutable]
+[Immutable]
 public sealed record WebhookDeliveryRecord(WebhookDelivery Delivery, ImmutableArray<WebhookAttempt> Attempts);
 
 /// <summary>How many deliveries wait, and since when the oldest waits.</summary>

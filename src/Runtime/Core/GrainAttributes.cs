@@ -18,15 +18,6 @@ public sealed class ReadOnlyAttribute : Attribute
 {
 }
 
-/// <summary>
-/// Marks a value as immutable. Grain calls never copy arguments in this runtime (all calls are in-process),
-/// so every value crossing a grain boundary must be immutable; the attribute documents that promise.
-/// </summary>
-[AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct | AttributeTargets.Parameter | AttributeTargets.ReturnValue)]
-public sealed class ImmutableAttribute : Attribute
-{
-}
-
 /// <summary>Overrides the grain type name (default: class name without the "Grain" suffix, lower-case).</summary>
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class GrainTypeAttribute(string grainType) : Attribute

@@ -40,7 +40,7 @@ public sealed record OutboxMessage
     public byte[] Payload => _payload ??= _serialize!();
 
     /// <summary>
-    /// The published object itself, when its type is <see cref="ImmutableAttribute">[Immutable]</see>; held in memory
+    /// The published object itself, when its type is <see cref="Orleans.ImmutableAttribute">[Immutable]</see>; held in memory
     /// only, never stored. Delivery in the publishing process hands it on instead of parsing <see cref="Payload"/> again
     /// (values crossing grains are shared, not copied, in this runtime); a message read back from storage has none.
     /// </summary>

@@ -15,8 +15,9 @@ internal static class StreamPayload
         where T : notnull
     {
         var type = item.GetType();
-        // A mutable item is serialized now, as it is at publishing; an immutable one stays as it is until stored.
-        return s_immutable.GetOrAdd(type, static t => t.IsDefined(typeof(ImmutableAttribute), inherit: false))
+        // A mutable item is serialized now, as it is at publishing; an immutable one (Orleans' [Immutable], the marker
+        // Orleans also reads to skip copies) stays as it is until stored.
+        return s_immutable.GetOrAdd(type, static t => t.IsDefined(typeof(Orleans.ImmutableAttribute), inherit: false))
             ? OutboxMessage.ForItem(eventId, stream.Namespace, stream.Key, TypeName(type), item, () => JsonSerializer.SerializeToUtf8Bytes(item, type, json), createdAt)
             : new OutboxMessage(eventId, stream.Namespace, stream.Key, TypeName(type), JsonSerializer.SerializeToUtf8Bytes(item, type, json), createdAt);
     }
