@@ -1,6 +1,7 @@
+using Orleans.Concurrency;
 using System.Collections.Immutable;
 using System.Text.Json;
-using Orleans.Concurrency;
+using Orleans;
 
 namespace Scheduling.Contracts.Accounts;
 
@@ -50,6 +51,8 @@ public interface IAccountGrain : IGrainWithIntegerKey
 }
 
 /// <summary>The parts of an account the API reads and writes separately.</summary>
+[GenerateSerializer]
+[Alias("scheduling.account-part")]
 public enum AccountPart
 {
     /// <summary>Company profile and business info (GET /account, saveBussinessInfo).</summary>
@@ -65,18 +68,24 @@ public enum AccountPart
     Payments,
 }
 
+[GenerateSerializer]
+[Alias("scheduling.account-creation")]
 [Immutable]
 public sealed record AccountCreation(
-    long? ParentCompanyId,
-    string OwnerEmail,
-    string Password,
-    long OwnerUserId,
-    ImmutableDictionary<string, JsonElement> Profile,
-    ImmutableDictionary<string, JsonElement> Personal);
+    [Id(0)] long? ParentCompanyId,
+    [Id(1)] string OwnerEmail,
+    [Id(2)] string Password,
+    [Id(3)] long OwnerUserId,
+    [Id(4)] ImmutableDictionary<string, JsonElement> Profile,
+    [Id(5)] ImmutableDictionary<string, JsonElement> Personal);
 
+[GenerateSerializer]
+[Alias("scheduling.account-created")]
 [Immutable]
-public sealed record AccountCreated(long CompanyId, long OwnerUserId, string ApiKey);
+public sealed record AccountCreated([Id(0)] long CompanyId, [Id(1)] long OwnerUserId, [Id(2)] string ApiKey);
 
+[GenerateSerializer]
+[Alias("scheduling.credential-check")]
 public enum CredentialCheck
 {
     Valid,
@@ -85,16 +94,18 @@ public enum CredentialCheck
 }
 
 /// <summary>Everything about an account except its secrets.</summary>
+[GenerateSerializer]
+[Alias("scheduling.account-snapshot")]
 [Immutable]
 public sealed record AccountSnapshot(
-    long CompanyId,
-    long? ParentCompanyId,
-    long OwnerUserId,
-    string OwnerEmail,
-    bool Enabled,
-    DateTimeOffset CreatedAt,
-    ImmutableDictionary<string, JsonElement> Profile,
-    ImmutableDictionary<string, JsonElement> Options,
-    ImmutableDictionary<string, JsonElement> Personal,
-    ImmutableDictionary<string, JsonElement> Payments,
-    ImmutableArray<long> SubAccounts);
+    [Id(0)] long CompanyId,
+    [Id(1)] long? ParentCompanyId,
+    [Id(2)] long OwnerUserId,
+    [Id(3)] string OwnerEmail,
+    [Id(4)] bool Enabled,
+    [Id(5)] DateTimeOffset CreatedAt,
+    [Id(6)] ImmutableDictionary<string, JsonElement> Profile,
+    [Id(7)] ImmutableDictionary<string, JsonElement> Options,
+    [Id(8)] ImmutableDictionary<string, JsonElement> Personal,
+    [Id(9)] ImmutableDictionary<string, JsonElement> Payments,
+    [Id(10)] ImmutableArray<long> SubAccounts);

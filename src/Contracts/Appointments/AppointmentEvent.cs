@@ -1,4 +1,5 @@
-using Orleans.Concurrency;
+using Orleans;
+
 
 namespace Scheduling.Contracts.Appointments;
 
@@ -13,15 +14,17 @@ namespace Scheduling.Contracts.Appointments;
 /// <param name="PreviousStatus">The status before the change; null for a new appointment (and in events stored by earlier versions).</param>
 /// <param name="Notices">What the change tells whom, as the account, service and employee were set when it was made; null
 /// in events stored by earlier versions (readers then look the settings up).</param>
+[GenerateSerializer]
+[Alias("scheduling.appointment-event")]
 [Immutable]
 public sealed record AppointmentEvent(
-    string Type,
-    long CompanyId,
-    Appointment Appointment,
-    AppointmentPlace? Previous,
-    DateTimeOffset OccurredAt,
-    int? PreviousStatus = null,
-    AppointmentNotices? Notices = null)
+    [Id(0)] string Type,
+    [Id(1)] long CompanyId,
+    [Id(2)] Appointment Appointment,
+    [Id(3)] AppointmentPlace? Previous,
+    [Id(4)] DateTimeOffset OccurredAt,
+    [Id(5)] int? PreviousStatus = null,
+    [Id(6)] AppointmentNotices? Notices = null)
 {
     public const string StreamNamespace = "appointments";
 

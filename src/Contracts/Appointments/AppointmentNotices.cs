@@ -1,7 +1,7 @@
 using System.Text.Json;
+using Orleans;
 using Scheduling.Contracts.Accounts;
 using Scheduling.Contracts.Services;
-using Orleans.Concurrency;
 
 namespace Scheduling.Contracts.Appointments;
 
@@ -16,8 +16,10 @@ namespace Scheduling.Contracts.Appointments;
 /// <param name="ClientEmails">The account's <c>widget_send_client_emails</c>.</param>
 /// <param name="ProviderEmails">The account's <c>widget_send_provider_emails</c>.</param>
 /// <param name="ProviderTexts">The employee receives SMS through a gateway (set by the calendar, which owns the employee).</param>
+[GenerateSerializer]
+[Alias("scheduling.appointment-notices")]
 [Immutable]
-public sealed record AppointmentNotices(int ReminderHours, bool ClientEmails, bool ProviderEmails, bool ProviderTexts = false)
+public sealed record AppointmentNotices([Id(0)] int ReminderHours, [Id(1)] bool ClientEmails, [Id(2)] bool ProviderEmails, [Id(3)] bool ProviderTexts = false)
 {
     /// <summary>
     /// The notices of an appointment of <paramref name="account"/> for <paramref name="service"/> (the company's own;

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using Orleans;
 using Scheduling.Contracts.Availability;
-using Orleans.Concurrency;
 
 namespace Scheduling.Contracts.Appointments;
 
@@ -15,13 +15,15 @@ namespace Scheduling.Contracts.Appointments;
 /// field change of an occupying appointment), which then needs no re-check.</param>
 /// <param name="Values">Every stored API field but the typed ones (client_name, note, custom_fields, ...), complete, not a delta.</param>
 /// <param name="Notices">The reminder and e-mails the account and service ask for: the calendar plans the reminder from it.</param>
+[GenerateSerializer]
+[Alias("scheduling.booking-request")]
 [Immutable]
 public sealed record BookingRequest(
-    long AppointmentId,
-    long CompanyId,
-    SlotRequest? Slot,
-    DateTimeOffset Start,
-    long ClientId,
-    int Status,
-    ImmutableDictionary<string, JsonElement> Values,
-    AppointmentNotices Notices);
+    [Id(0)] long AppointmentId,
+    [Id(1)] long CompanyId,
+    [Id(2)] SlotRequest? Slot,
+    [Id(3)] DateTimeOffset Start,
+    [Id(4)] long ClientId,
+    [Id(5)] int Status,
+    [Id(6)] ImmutableDictionary<string, JsonElement> Values,
+    [Id(7)] AppointmentNotices Notices);

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
+using Orleans;
 using Scheduling.Contracts.Services;
-using Orleans.Concurrency;
 
 namespace Scheduling.Contracts.Availability;
 
@@ -11,16 +11,20 @@ namespace Scheduling.Contracts.Availability;
 /// <param name="DurationMinutes">The appointment's length: the service plus its chosen sub-services.</param>
 /// <param name="TimeZoneId">The location's zone (else the account's): working hours are local to it.</param>
 /// <param name="HolidayDates">Local dates an enabled account holiday covers, within [From, To].</param>
+[GenerateSerializer]
+[Alias("scheduling.slot-request")]
 [Immutable]
 public sealed record SlotRequest(
-    long LocationId,
-    ServiceSnapshot Service,
-    int DurationMinutes,
-    int TimeZoneId,
-    DateOnly From,
-    DateOnly To,
-    ImmutableArray<DateOnly> HolidayDates);
+    [Id(0)] long LocationId,
+    [Id(1)] ServiceSnapshot Service,
+    [Id(2)] int DurationMinutes,
+    [Id(3)] int TimeZoneId,
+    [Id(4)] DateOnly From,
+    [Id(5)] DateOnly To,
+    [Id(6)] ImmutableArray<DateOnly> HolidayDates);
 
 /// <summary>A bookable start, local to the location's zone (minutes since midnight), with its free seats.</summary>
+[GenerateSerializer]
+[Alias("scheduling.slot-time")]
 [Immutable]
-public readonly record struct SlotTime(DateOnly Date, int Minute, int FreeSeats);
+public readonly record struct SlotTime([Id(0)] DateOnly Date, [Id(1)] int Minute, [Id(2)] int FreeSeats);

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Orleans;
 using Scheduling.Contracts.Records;
 
 namespace Scheduling.Contracts.CustomFields;
@@ -10,13 +11,15 @@ namespace Scheduling.Contracts.CustomFields;
 /// defaults filled) and typed reads of what the booking form and the answer validator need (derived from
 /// the values, so never stored).
 /// </summary>
+[GenerateSerializer]
+[Alias("scheduling.custom-field")]
 [Immutable]
 public sealed record CustomField(
-    long Id,
-    long CompanyId,
-    ImmutableDictionary<string, JsonElement> Values,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    [Id(0)] long Id,
+    [Id(1)] long CompanyId,
+    [Id(2)] ImmutableDictionary<string, JsonElement> Values,
+    [Id(3)] DateTimeOffset CreatedAt,
+    [Id(4)] DateTimeOffset UpdatedAt)
 {
     [JsonIgnore]
     public string Label => Values.GetText("label") ?? string.Empty;

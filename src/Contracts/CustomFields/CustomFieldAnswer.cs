@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Orleans;
 
 namespace Scheduling.Contracts.CustomFields;
 

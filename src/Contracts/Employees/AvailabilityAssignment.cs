@@ -1,9 +1,11 @@
 using System.Collections.Immutable;
-using Orleans.Concurrency;
+using Orleans;
 
 namespace Scheduling.Contracts.Employees;
 
 /// <summary>How an availability assignment recurs (SPEC §5).</summary>
+[GenerateSerializer]
+[Alias("scheduling.availability-repeat")]
 public enum AvailabilityRepeat
 {
     /// <summary>Every week, on the listed weekdays, between the optional start and end dates.</summary>
@@ -14,6 +16,8 @@ public enum AvailabilityRepeat
 }
 
 /// <summary>What an availability assignment says about its times (SPEC §5).</summary>
+[GenerateSerializer]
+[Alias("scheduling.availability-type")]
 public enum AvailabilityType
 {
     /// <summary>Working hours: the employee takes appointments then.</summary>
@@ -24,8 +28,10 @@ public enum AvailabilityType
 }
 
 /// <summary>A span of one local day in minutes since midnight: [StartMinute, EndMinute), EndMinute at most 1440.</summary>
+[GenerateSerializer]
+[Alias("scheduling.time-of-day-range")]
 [Immutable]
-public sealed record TimeOfDayRange(int StartMinute, int EndMinute)
+public sealed record TimeOfDayRange([Id(0)] int StartMinute, [Id(1)] int EndMinute)
 {
     public const int MinutesPerDay = 24 * 60;
 
@@ -41,14 +47,16 @@ public sealed record TimeOfDayRange(int StartMinute, int EndMinute)
 /// How assignments combine for a date: date-interval working hours replace the weekly ones on the dates
 /// they cover; out-of-office assignments are subtracted from either.
 /// </summary>
+[GenerateSerializer]
+[Alias("scheduling.availability-assignment")]
 [Immutable]
 public sealed record AvailabilityAssignment(
-    AvailabilityRepeat Repeat,
-    AvailabilityType Type,
-    DateOnly? StartDate,
-    DateOnly? EndDate,
-    long? LocationId,
-    ImmutableDictionary<DayOfWeek, ImmutableArray<TimeOfDayRange>> Days)
+    [Id(0)] AvailabilityRepeat Repeat,
+    [Id(1)] AvailabilityType Type,
+    [Id(2)] DateOnly? StartDate,
+    [Id(3)] DateOnly? EndDate,
+    [Id(4)] long? LocationId,
+    [Id(5)] ImmutableDictionary<DayOfWeek, ImmutableArray<TimeOfDayRange>> Days)
 {
     /// <summary>Whether the assignment's dates include <paramref name="date"/> (open ends include everything).</summary>
     public bool Covers(DateOnly date) => (StartDate is not { } start || date >= start) && (EndDate is not { } end || date <= end);

@@ -1,7 +1,8 @@
+using Orleans.Concurrency;
 using System.Collections.Immutable;
 using System.Text.Json;
+using Orleans;
 using Scheduling.Contracts.Catalog;
-using Orleans.Concurrency;
 
 namespace Scheduling.Contracts.Employees;
 
@@ -73,14 +74,16 @@ public interface ICalendarGrain : IGrainWithIntegerKey
 }
 
 /// <summary>An employee's profile as stored (the password hash stays inside the grain).</summary>
+[GenerateSerializer]
+[Alias("scheduling.employee-snapshot")]
 [Immutable]
 public sealed record EmployeeSnapshot(
-    long Id,
-    long CompanyId,
-    DateTimeOffset CreatedAt,
-    ImmutableDictionary<string, JsonElement> Values,
-    CatalogPhoto? Photo,
-    bool CanLogin)
+    [Id(0)] long Id,
+    [Id(1)] long CompanyId,
+    [Id(2)] DateTimeOffset CreatedAt,
+    [Id(3)] ImmutableDictionary<string, JsonElement> Values,
+    [Id(4)] CatalogPhoto? Photo,
+    [Id(5)] bool CanLogin)
 {
     /// <summary>Active employees take appointments; inactive ones (receptionists) do not.</summary>
     public bool Active => Records.FieldValues.GetBool(Values, "status") ?? true;

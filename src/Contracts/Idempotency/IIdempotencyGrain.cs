@@ -1,4 +1,4 @@
-using Orleans.Concurrency;
+using Orleans;
 
 namespace Scheduling.Contracts.Idempotency;
 
@@ -20,6 +20,8 @@ public interface IIdempotencyGrain : IGrainWithStringKey
     Task ReleaseAsync(string fingerprint);
 }
 
+[GenerateSerializer]
+[Alias("scheduling.idempotency-outcome")]
 public enum IdempotencyOutcome
 {
     /// <summary>The key is claimed for this request: run it.</summary>
@@ -35,9 +37,13 @@ public enum IdempotencyOutcome
     Mismatch,
 }
 
+[GenerateSerializer]
+[Alias("scheduling.idempotency-claim")]
 [Immutable]
-public sealed record IdempotencyClaim(IdempotencyOutcome Outcome, IdempotentResponse? Response);
+public sealed record IdempotencyClaim([Id(0)] IdempotencyOutcome Outcome, [Id(1)] IdempotentResponse? Response);
 
 /// <summary>A stored response: HTTP status, content type and body text.</summary>
+[GenerateSerializer]
+[Alias("scheduling.idempotent-response")]
 [Immutable]
-public sealed record IdempotentResponse(int StatusCode, string ContentType, string Body);
+public sealed record IdempotentResponse([Id(0)] int StatusCode, [Id(1)] string ContentType, [Id(2)] string Body);

@@ -1,7 +1,8 @@
+using Orleans.Concurrency;
 using System.Collections.Immutable;
 using System.Text.Json;
+using Orleans;
 using Scheduling.Contracts.Catalog;
-using Orleans.Concurrency;
 
 namespace Scheduling.Contracts.Locations;
 
@@ -50,18 +51,22 @@ public interface ILocationGrain : IGrainWithIntegerKey
 }
 
 /// <summary>One employee's services at a location, in the order they are offered.</summary>
+[GenerateSerializer]
+[Alias("scheduling.location-link")]
 [Immutable]
-public sealed record LocationLink(long EmployeeId, ImmutableArray<long> ServiceIds);
+public sealed record LocationLink([Id(0)] long EmployeeId, [Id(1)] ImmutableArray<long> ServiceIds);
 
 /// <summary>A location as stored: schema values, links in order, and the uploaded photo.</summary>
+[GenerateSerializer]
+[Alias("scheduling.location-snapshot")]
 [Immutable]
 public sealed record LocationSnapshot(
-    long Id,
-    long CompanyId,
-    DateTimeOffset CreatedAt,
-    ImmutableDictionary<string, JsonElement> Values,
-    ImmutableArray<LocationLink> Links,
-    CatalogPhoto? Photo)
+    [Id(0)] long Id,
+    [Id(1)] long CompanyId,
+    [Id(2)] DateTimeOffset CreatedAt,
+    [Id(3)] ImmutableDictionary<string, JsonElement> Values,
+    [Id(4)] ImmutableArray<LocationLink> Links,
+    [Id(5)] CatalogPhoto? Photo)
 {
     /// <summary>The location's time zone id (SPEC §6); set from the account's when the location was created without one.</summary>
     public int TimeZoneId => Records.FieldValues.GetInt(Values, "timezone_id") ?? Accounts.AccountSchemas.DefaultTimeZoneId;

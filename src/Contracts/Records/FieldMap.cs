@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Orleans;
 
 namespace Scheduling.Contracts.Records;
 
@@ -12,11 +13,16 @@ namespace Scheduling.Contracts.Records;
 /// values there are. A record that stays in memory for good (an appointment row of the embedded storage) keeps its
 /// values this way; an <see cref="ImmutableDictionary{TKey, TValue}"/> keeps a tree node per value besides, which every
 /// collection that promotes the record copies and every full collection traces. Lookups scan the object's properties
-/// (ordinal names, as the schemas bind them); a record has a few dozen at most.
+/// (ordinal names, as the schemas bind them); a record has a few dozen at most. Immutable: grains share it instead of
+/// copying it, and Orleans sends it as its JSON object (<see cref="JsonElementCodec"/>).
 /// </summary>
 [JsonConverter(typeof(FieldMapConverter))]
+[GenerateSerializer]
+[Alias("scheduling.field-map")]
+[Immutable]
 public sealed class FieldMap : IReadOnlyDictionary<string, JsonElement>
 {
+    [Id(0)]
     private readonly JsonElement _object;
 
     private FieldMap(JsonElement json, int count)
@@ -27,6 +33,7 @@ public sealed class FieldMap : IReadOnlyDictionary<string, JsonElement>
 
     public static FieldMap Empty { get; } = new(default, 0);
 
+    [Id(1)]
     public int Count { get; }
 
     public JsonElement this[string key] =>

@@ -1,5 +1,6 @@
-using Scheduling.Contracts.Appointments;
 using Orleans.Concurrency;
+using Orleans;
+using Scheduling.Contracts.Appointments;
 
 namespace Scheduling.Contracts.Reminders;
 
@@ -27,6 +28,8 @@ public interface IAppointmentReminderGrain : IGrainWithIntegerKey
 }
 
 /// <summary>Who gets a reminder (the reference's <c>send_to</c>).</summary>
+[GenerateSerializer]
+[Alias("scheduling.reminder-recipients")]
 [Flags]
 public enum ReminderRecipients
 {

@@ -1,4 +1,4 @@
-using Orleans.Concurrency;
+using Orleans;
 
 namespace Scheduling.Contracts.Sessions;
 
@@ -17,8 +17,12 @@ public interface ISessionGrain : IGrainWithStringKey
     Task RevokeAsync();
 }
 
+[GenerateSerializer]
+[Alias("scheduling.session-start")]
 [Immutable]
-public sealed record SessionStart(long CompanyId, long UserId, TimeSpan IdleTimeout);
+public sealed record SessionStart([Id(0)] long CompanyId, [Id(1)] long UserId, [Id(2)] TimeSpan IdleTimeout);
 
+[GenerateSerializer]
+[Alias("scheduling.session-info")]
 [Immutable]
-public sealed record SessionInfo(long CompanyId, long UserId, DateTimeOffset ExpiresAt);
+public sealed record SessionInfo([Id(0)] long CompanyId, [Id(1)] long UserId, [Id(2)] DateTimeOffset ExpiresAt);

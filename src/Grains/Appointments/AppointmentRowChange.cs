@@ -1,3 +1,4 @@
+using Orleans;
 using Scheduling.Contracts.Appointments;
 using Scheduling.Grains.Storage;
 
@@ -43,10 +44,17 @@ public sealed record AppointmentRowChange(Appointment Row, long ExpectedVersion,
     }
 }
 
+// The calendar turns both refusals into the caller's error (SaveAsync); they are serializable all the same, so that one
+// escaping a grain call reaches the caller as itself rather than as a failure to serialize it.
+
 /// <summary>The occupied time of an appointment overlaps another's that is not a seat of the same group session.</summary>
+[GenerateSerializer]
+[Alias("scheduling.appointment-overlap-exception")]
 public sealed class AppointmentOverlapException(string message) : Exception(message);
 
 /// <summary>The row a write expected is gone or at another version: someone changed the appointment meanwhile.</summary>
+[GenerateSerializer]
+[Alias("scheduling.appointment-row-changed-exception")]
 public sealed class AppointmentRowChangedException(string message) : Exception(message);
 
 /// <summary>Tells the two refusals of an appointment row write apart, whichever storage made them.</summary>

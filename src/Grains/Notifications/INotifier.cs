@@ -1,3 +1,5 @@
+using Orleans;
+
 namespace Scheduling.Grains.Notifications;
 
 /// <summary>

@@ -348,7 +348,7 @@ public interface IStaleOnceGrain : IGrainWithIntegerKey
 }
 
 /// <summary>A stream item the runtime may share: delivery in the publishing process can hand on the object itself.</summary>
-[Immutable]
+[Orleans.Immutable]
 public sealed record SharedNote(long Key, string Text);
 
 /// <summary>The same shape without [Immutable]: every delivery gets its own copy, read from the stored payload.</summary>
