@@ -15,7 +15,7 @@ using Scheduling.Grains.Notifications;
 using Scheduling.Grains.Storage;
 using Scheduling.Grains.Webhooks;
 using Scheduling.Silo.Hosting;
-using Scheduling.Silo.Orleans;
+using Scheduling.Silo.Cluster;
 using Scheduling.Silo.Reminders;
 using Scheduling.Silo.Streams;
 using Scheduling.Silo.Telemetry;
@@ -26,6 +26,18 @@ namespace Scheduling.Silo;
 /// <summary>The one composition entry point of a silo: Orleans, our storage and stream providers, workers and telemetry, from configuration.</summary>
 public static class SchedulingSilo
 {
+    private static readonly string[] OrleansClockAreas =
+    [
+        TimeProviderNames.Grains,
+        TimeProviderNames.Messaging,
+        TimeProviderNames.SystemTimers,
+        TimeProviderNames.Membership,
+        TimeProviderNames.ActivationManagement,
+        TimeProviderNames.GrainDirectory,
+        Orleans.Reminders.ReminderTimeProviderNames.Reminders,
+        StreamingTimeProviderNames.Streaming,
+    ];
+
     /// <summary>
     /// Adds an Orleans silo to the host. <c>Storage:Provider</c> = <c>Memory</c> (default: localhost clustering, state,
     /// reminders and streams in memory) or <c>Postgres</c> (<c>ConnectionStrings:Postgres</c>: membership, state and
@@ -50,6 +62,13 @@ public static class SchedulingSilo
 
         services.AddOptions<WorkerOptions>().Bind(configuration.GetSection(WorkerOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
+
+        // Orleans' own clocks stay the system's even where the application's clock (the unkeyed TimeProvider) is replaced,
+        // as tests replace it: membership, messaging time-outs, stream agents and reminders run on real time.
+        foreach (var area in OrleansClockAreas)
+        {
+            services.AddKeyedSingleton(area, TimeProvider.System);
+        }
         services.AddSingleton<GrainStateJson>();
         if (postgres is null)
         {

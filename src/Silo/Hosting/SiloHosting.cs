@@ -24,10 +24,16 @@ public static class SiloHosting
         var configuration = builder.Configuration;
 
         // Npgsql logs every command at Information, and the workers poll every second: on an idle silo that
-        // would be nearly the whole log. A default beneath every other source, so configuration can undo it.
+        // would be nearly the whole log; Orleans logs every option and every stream agent at start, and Polly (which
+        // Orleans uses for its retries) every attempt. Defaults beneath every other source, so configuration can undo them.
         configuration.Sources.Insert(0, new MemoryConfigurationSource
         {
-            InitialData = [new("Logging:LogLevel:Npgsql", "Warning")],
+            InitialData =
+            [
+                new("Logging:LogLevel:Npgsql", "Warning"),
+                new("Logging:LogLevel:Orleans", "Warning"),
+                new("Logging:LogLevel:Polly", "Warning"),
+            ],
         });
 
         // Host:ShutdownTimeout bounds the whole stop: Kestrel draining, workers finishing their pass,

@@ -1,6 +1,6 @@
 using Scheduling.Grains.Storage;
 
-namespace Scheduling.Silo.Orleans;
+namespace Scheduling.Silo.Cluster;
 
 /// <summary>
 /// Ends every turn of a grain that has a <see cref="GrainOutbox"/>: a turn that failed leaves nothing queued for the next

@@ -1,6 +1,6 @@
 using Orleans.Configuration;
 
-namespace Scheduling.Silo.Orleans;
+namespace Scheduling.Silo.Cluster;
 
 /// <summary>
 /// Membership settings that declare a silo killed without warning dead within about 10 s (Orleans' defaults take about

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Orleans.Storage;
 using Scheduling.Grains.Storage;
 
-namespace Scheduling.Silo.Orleans;
+namespace Scheduling.Silo.Cluster;
 
 /// <summary>
 /// The <see cref="OutboxStorageNames.Outbox"/> grain storage provider: Orleans' <see cref="IGrainStorage"/> over the

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 
-namespace Scheduling.Silo.Orleans;
+namespace Scheduling.Silo.Cluster;
 
 /// <summary>
 /// Orleans' own configuration keys, read once: <c>Orleans:ClusterId</c>, <c>Orleans:ServiceId</c>, <c>Orleans:SiloName</c>,
