@@ -175,7 +175,7 @@ public sealed class ClusterBookingTests : IAsyncLifetime
         {
             ["Storage__Provider"] = "Postgres",
             ["ConnectionStrings__Postgres"] = _database.ConnectionString,
-            ["Runtime__SiloName"] = name,
+            ["Workers__SiloName"] = name,
             ["Demo__Enabled"] = "false",
             ["RateLimits__PerCompanyPerSecond"] = "1000000",
             ["RateLimits__PerCompanyBurst"] = "1000000",

@@ -51,7 +51,7 @@ public sealed class WorkerSiloTests : IAsyncLifetime
         await using var worker = StartWorker(port, new Dictionary<string, string>
         {
             // Poll fast, so a few seconds hold many passes of both workers.
-            ["Runtime__ReminderPollInterval"] = "00:00:00.050",
+            ["Workers__ReminderPollInterval"] = "00:00:00.050",
             ["Runtime__StreamPollInterval"] = "00:00:00.050",
         });
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -70,7 +70,7 @@ public sealed class WorkerSiloTests : IAsyncLifetime
         Assert.True(File.Exists(dll), $"{dll} is not built");
         settings["Storage__Provider"] = "Postgres";
         settings["ConnectionStrings__Postgres"] = _database.ConnectionString;
-        settings["Runtime__SiloName"] = "test-worker";
+        settings["Workers__SiloName"] = "test-worker";
         return ChildProcess.Start("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"], BuildOutput.SiloDirectory, settings);
     }
 

@@ -11,7 +11,7 @@ public abstract class AppointmentReferenceTests<TStorage>(TStorage storage) : Ap
     // The morning of the booking day (2031-03-03, 00:00 Pacific): the shop's 09:00-17:00 is still ahead.
     private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2031, 3, 3, 8, 0, 0, TimeSpan.Zero));
 
-    protected override IReadOnlyDictionary<string, string?>? Settings => new Dictionary<string, string?> { ["Runtime:WorkersEnabled"] = "false" };
+    protected override IReadOnlyDictionary<string, string?>? Settings => new Dictionary<string, string?> { ["Workers:Enabled"] = "false" };
 
     protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(_clock);
 

@@ -9,7 +9,6 @@ using Scheduling.Grains.Links;
 using Orleans;
 using Orleans.Runtime;
 using Scheduling.Grains.Storage;
-using Scheduling.Grains.Storage;
 using Scheduling.TestSupport;
 
 namespace Scheduling.ApiHost.Tests.Appointments;
@@ -21,9 +20,13 @@ public abstract class AppointmentsApiTests<TStorage>(TStorage storage) : ApiTest
     private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2031, 3, 1, 12, 0, 0, TimeSpan.Zero));
 
     // No stream pump: the events stay in the outbox, where the tests read them.
-    protected override IReadOnlyDictionary<string, string?>? Settings => new Dictionary<string, string?> { ["Runtime:WorkersEnabled"] = "false" };
+    protected override IReadOnlyDictionary<string, string?>? Settings => new Dictionary<string, string?> { ["Workers:Enabled"] = "false" };
 
-    protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(_clock);
+    protected override void ConfigureServices(IServiceCollection services)
+    {
+        services.AddSingleton<TimeProvider>(_clock);
+        CommittedEvents.Install(services);
+    }
 
     [Fact]
     public async Task TheListFiltersByIdsStatusesAndClientAndPagesInStartOrder()
@@ -347,17 +350,9 @@ public abstract class AppointmentsApiTests<TStorage>(TStorage storage) : ApiTest
         return (await Envelope.ReadAsync(response), response.Headers.Contains("Idempotent-Replayed"));
     }
 
-    /// <summary>The company's appointment events in the outbox, in commit order (claimed, never completed; other tests read their own company's).</summary>
-    private async Task<List<JsonElement>> EventsAsync(long companyId)
-    {
-        var outbox = Factory.Services.GetRequiredService<IOutboxStore>();
-        var claimed = await outbox.ClaimAsync("test", 100_000, TimeSpan.FromMinutes(1), _clock.GetUtcNow(), default);
-        return [.. claimed
-            .Where(r => r.Message.StreamNamespace == "appointments")
-            .OrderBy(r => r.Sequence)
-            .Select(r => JsonDocument.Parse(r.Message.Payload).RootElement.Clone())
-            .Where(e => e.GetProperty("CompanyId").GetInt64() == companyId)];
-    }
+    /// <summary>The company's appointment events, in commit order.</summary>
+    private Task<List<JsonElement>> EventsAsync(long companyId) =>
+        Task.FromResult(Factory.Services.GetRequiredService<CommittedEvents>().OfCompany(companyId, Factory.Services.GetRequiredService<GrainStateJson>().Options));
 }
 
 public sealed class AppointmentsApiMemoryTests(MemoryApiStorage storage) : AppointmentsApiTests<MemoryApiStorage>(storage);

@@ -23,7 +23,7 @@ public abstract class EmployeeSyncTests<TStorage>(TStorage storage) : ApiTestBas
     private readonly RebindingResolver _resolver = new();
     private CalendarFeedServer _feed = null!;
 
-    protected override IReadOnlyDictionary<string, string?>? Settings => new Dictionary<string, string?> { ["Runtime:WorkersEnabled"] = "false" };
+    protected override IReadOnlyDictionary<string, string?>? Settings => new Dictionary<string, string?> { ["Workers:Enabled"] = "false" };
 
     protected override void ConfigureServices(IServiceCollection services)
     {

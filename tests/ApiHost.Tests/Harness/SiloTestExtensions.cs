@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans;
 using Orleans.Runtime;
+using Orleans.Serialization;
 using Scheduling.Grains.Storage;
 using Scheduling.Silo.Reminders;
 
@@ -44,4 +45,12 @@ public static class SiloTestExtensions
         var management = services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
         return (await management.GetActiveGrains(grainId.Type)).Contains(grainId);
     }
+}
+
+/// <summary>Grains that tests define in their own assembly.</summary>
+public static class TestGrainAssemblies
+{
+    /// <summary>Makes the grain classes and interfaces of <paramref name="assembly"/> known to the host's silo.</summary>
+    public static IServiceCollection AddGrainAssembly(this IServiceCollection services, System.Reflection.Assembly assembly) =>
+        services.AddSerializer(serializer => serializer.AddAssembly(assembly));
 }

@@ -89,7 +89,7 @@ public sealed class DashboardMetricsTests
                 services.Configure<SchedulingTelemetryOptions>(o => o.Configure.Add(otel => otel.WithMetrics(m => m.AddReader(metrics.Reader))));
             },
             // Reminders fire when the test says so, not when a background pass happens to run.
-            settings: new Dictionary<string, string?> { ["Runtime:WorkersEnabled"] = "false", ["Webhooks:AllowPrivateTargets"] = "true" });
+            settings: new Dictionary<string, string?> { ["Workers:Enabled"] = "false", ["Webhooks:AllowPrivateTargets"] = "true" });
 
         // Kestrel rather than the in-memory test server, so its connection metrics exist too.
         factory.UseKestrel(0);
@@ -129,7 +129,7 @@ public sealed class DashboardMetricsTests
             Assert.Equal(1, await bump.ExecuteNonQueryAsync());
         }
 
-        await Assert.ThrowsAsync<InconsistentStateException>(probe.IncrementAsync);
+        await Assert.ThrowsAsync<Orleans.Storage.InconsistentStateException>(probe.IncrementAsync);
 
         // A reminder tick (reminder lag) and an explicit deactivation.
         var reminded = grains.GetGrain<IDashboardProbeGrain>(2);

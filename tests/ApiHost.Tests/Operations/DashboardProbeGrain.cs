@@ -1,5 +1,3 @@
-using Orleans;
-using Orleans.Runtime;
 using Scheduling.Grains.Storage;
 
 namespace Scheduling.ApiHost.Tests.Operations;
@@ -22,7 +20,10 @@ public sealed class DashboardProbeState
     public int Count { get; set; }
 }
 
-public sealed class DashboardProbeGrain([PersistentState("dashboard-probe")] IPersistentState<DashboardProbeState> state)
+public sealed class DashboardProbeGrain(
+    [PersistentState("dashboard-probe", OutboxStorageNames.Outbox)] IPersistentState<DashboardProbeState> state,
+    GrainOutbox outbox,
+    TimeProvider time)
     : Grain, IDashboardProbeGrain, IRemindable
 {
     private int _reminders;
@@ -34,7 +35,11 @@ public sealed class DashboardProbeGrain([PersistentState("dashboard-probe")] IPe
         return state.State.Count;
     }
 
-    public Task RemindNowAsync() => RegisterOrUpdateReminder("probe", TimeSpan.Zero, TimeSpan.Zero);
+    public Task RemindNowAsync()
+    {
+        outbox.RegisterReminder("probe", time.GetUtcNow());
+        return state.WriteStateAsync();
+    }
 
     public Task<int> RemindersReceivedAsync() => Task.FromResult(_reminders);
 

@@ -11,7 +11,6 @@ using Scheduling.Grains.Reminders;
 using Orleans;
 using Orleans.Runtime;
 using Scheduling.Grains.Storage;
-using Scheduling.Grains.Storage;
 
 namespace Scheduling.ApiHost.Tests.Reminders;
 
@@ -133,7 +132,7 @@ public abstract class AppointmentReminderTests<TStorage>(TStorage storage) : Rem
         Clock.Advance(TenOClock.AddHours(-24) - Clock.GetUtcNow());
 
         Assert.True(await Factory.Services.FireDueRemindersAsync() >= 1);
-        var events = await EventsAsync(tenant.CompanyId);
+        var events = EventsAsync(tenant.CompanyId);
 
         var reminder = Assert.Single(events, e => e.GetProperty("Type").GetString() == "appointment.reminder");
         Assert.Equal(id, reminder.GetProperty("Appointment").GetProperty("Id").GetInt64());
@@ -152,12 +151,12 @@ public abstract class AppointmentReminderTests<TStorage>(TStorage storage) : Rem
 
         // The calendar registered the reminder with the booking; the notifications grain had nothing to send and stored nothing.
         var key = new GrainStateKey(AppointmentReminders.GrainOf(id), "appointment-reminder");
-        Assert.Null(await Factory.Services.GetRequiredService<IGrainStorage>().ReadAsync(key, default));
+        Assert.Null(await Factory.Services.GetRequiredService<IStateStore>().ReadAsync(key, default));
         Assert.Equal(TenOClock.AddHours(-24), await DueAtAsync(id));
 
         Clock.Advance(TenOClock.AddHours(-24) - Clock.GetUtcNow());
         Assert.True(await Factory.Services.FireDueRemindersAsync() >= 1);
-        var reminder = Assert.Single(await EventsAsync(tenant.CompanyId), e => e.GetProperty("Type").GetString() == "appointment.reminder");
+        var reminder = Assert.Single(EventsAsync(tenant.CompanyId), e => e.GetProperty("Type").GetString() == "appointment.reminder");
         Assert.Equal(id, reminder.GetProperty("Appointment").GetProperty("Id").GetInt64());
         Assert.Empty(Reminders(id));
         Assert.Null(await DueAtAsync(id));
@@ -200,7 +199,7 @@ public abstract class AppointmentReminderTests<TStorage>(TStorage storage) : Rem
 
         // As if an earlier version had booked it: its calendar registered no reminder, and its event carries no notices.
         var grainId = AppointmentReminders.GrainOf(id);
-        Assert.True(await Factory.Services.GetRequiredService<IReminderTable>().RemoveAsync(grainId, AppointmentReminders.Name(tenant.CompanyId, TenOClock), null, default));
+        Assert.True(await Factory.Services.GetRequiredService<IOneShotReminderTable>().RemoveAsync(grainId, AppointmentReminders.Name(tenant.CompanyId, TenOClock), null, default));
         var appointment = await Factory.Services.GetRequiredService<IAppointmentStore>().GetAsync(tenant.CompanyId, id, default);
         var grain = Factory.Services.GetRequiredService<IGrainFactory>().GetGrain<IAppointmentReminderGrain>(id);
         await grain.ObserveAsync(new AppointmentEvent("appointment.created", tenant.CompanyId, appointment!, null, Clock.GetUtcNow()));
@@ -213,27 +212,19 @@ public abstract class AppointmentReminderTests<TStorage>(TStorage storage) : Rem
     {
         var grainId = AppointmentReminders.GrainOf(appointmentId);
         Assert.False(await Factory.Services.IsActiveAsync(grainId));
-        var table = Factory.Services.GetRequiredService<IReminderTable>();
+        var table = Factory.Services.GetRequiredService<IOneShotReminderTable>();
         Assert.True(await table.RemoveAsync(grainId, AppointmentReminders.Name(companyId, start), null, default));
         await table.UpsertAsync(grainId, "remind", start.AddHours(-24), TimeSpan.Zero, default);
-        var storage = Factory.Services.GetRequiredService<IGrainStorage>();
+        var storage = Factory.Services.GetRequiredService<IStateStore>();
         var key = new GrainStateKey(grainId, "appointment-reminder");
         var stored = await storage.ReadAsync(key, default);
         var legacy = JsonSerializer.SerializeToUtf8Bytes(new { CompanyId = companyId, Version = 1, Status = 1, Start = start, DueAt = start.AddHours(-24), Outgoing = Array.Empty<object>() });
         await storage.WriteAsync(new GrainStateWrite(key, stored?.Version ?? 0, legacy, [], []), default);
     }
 
-    /// <summary>The company's undelivered appointment events (claimed here, so the test reads them once).</summary>
-    private async Task<List<JsonElement>> EventsAsync(long companyId)
-    {
-        var outbox = Factory.Services.GetRequiredService<IOutboxStore>();
-        var claimed = await outbox.ClaimAsync("test", 100_000, TimeSpan.FromMinutes(1), Clock.GetUtcNow(), default);
-        return [.. claimed
-            .Where(r => r.Message.StreamNamespace == "appointments")
-            .OrderBy(r => r.Sequence)
-            .Select(r => JsonDocument.Parse(r.Message.Payload).RootElement.Clone())
-            .Where(e => e.GetProperty("CompanyId").GetInt64() == companyId)];
-    }
+    /// <summary>The company's appointment events, in commit order.</summary>
+    private List<JsonElement> EventsAsync(long companyId) =>
+        Factory.Services.GetRequiredService<CommittedEvents>().OfCompany(companyId, Factory.Services.GetRequiredService<GrainStateJson>().Options);
 }
 
 public sealed class AppointmentReminderMemoryTests(MemoryApiStorage storage) : AppointmentReminderTests<MemoryApiStorage>(storage);

@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Scheduling.Grains.Reminders;
+using Scheduling.ApiHost.Tests.Harness;
 using Scheduling.Contracts.Appointments;
 using Scheduling.Contracts.Records;
 using Scheduling.Contracts.Reminders;
@@ -42,7 +44,7 @@ public static class ReminderTelemetryProbe
             UpdatedAt = now,
         };
         await grains.GetGrain<IAppointmentReminderGrain>(appointmentId).ObserveAsync(new AppointmentEvent("appointment.created", companyId, appointment, null, now));
-        await services.GetRequiredService<IReminderTable>().UpsertAsync(GrainId.Create("appointmentreminder", appointmentId + 1), "remind", now, TimeSpan.Zero, CancellationToken.None);
+        await services.GetRequiredService<IOneShotReminderTable>().UpsertAsync(AppointmentReminders.GrainOf(appointmentId + 1), "remind", now, TimeSpan.Zero, CancellationToken.None);
 
         // The e-mail's "send" tick and the orphan reminder's tick.
         Assert.Equal(2, await services.FireDueRemindersAsync());

@@ -27,7 +27,7 @@ public abstract class ReminderTestBase<TStorage>(TStorage storage) : ApiTestBase
 
     protected override IReadOnlyDictionary<string, string?>? Settings => new Dictionary<string, string?>
     {
-        ["Runtime:WorkersEnabled"] = "false",
+        ["Workers:Enabled"] = "false",
         ["Links:PublicBaseUrl"] = "https://book.example.test",
     };
 
@@ -40,6 +40,7 @@ public abstract class ReminderTestBase<TStorage>(TStorage storage) : ApiTestBase
     protected override void ConfigureServices(IServiceCollection services)
     {
         services.AddSingleton<TimeProvider>(Clock);
+        CommittedEvents.Install(services);
         if (CaptureMail)
         {
             services.AddSingleton<INotifier>(new SwitchedNotifier(this));

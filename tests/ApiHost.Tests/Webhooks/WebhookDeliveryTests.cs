@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Scheduling.Grains.Storage;
 using Scheduling.ApiHost.Tests.Accounts;
 using Scheduling.ApiHost.Tests.Appointments;
 using Scheduling.ApiHost.Tests.Harness;
@@ -27,7 +28,7 @@ public abstract class WebhookDeliveryTests<TStorage>(TStorage storage) : ApiTest
 
     protected override IReadOnlyDictionary<string, string?>? Settings => new Dictionary<string, string?>
     {
-        ["Runtime:WorkersEnabled"] = "false",
+        ["Workers:Enabled"] = "false",
         ["Webhooks:AllowPrivateTargets"] = "true",
         // The clock moves by days here; sessions must outlive that.
         ["Sessions:IdleTimeout"] = "30.00:00:00",
@@ -200,21 +201,27 @@ public abstract class WebhookDeliveryTests<TStorage>(TStorage storage) : ApiTest
         var shop = await tenant.OpenShopAsync();
         var id = await tenant.BookIdAsync(shop.Booking("09:00"));
         var appointment = await Factory.Services.GetRequiredService<IAppointmentStore>().GetAsync(tenant.CompanyId, id, CancellationToken.None);
-        var stream = Factory.Services.GetRequiredService<IStreamProvider>().GetStream<AppointmentEvent>(StreamId.Create(AppointmentEvent.StreamNamespace, tenant.CompanyId));
-        var token = new StreamSequenceToken(Guid.NewGuid());
-        await stream.OnNextAsync(new AppointmentEvent("appointment.reminder", tenant.CompanyId, appointment!, null, _clock.GetUtcNow()), token);
+        // The event as a grain's outbox commits it, with its id.
+        var eventId = Guid.NewGuid();
+        var reminder = StreamPayload.CreateMessage(
+            StreamId.Create(AppointmentEvent.StreamNamespace, id),
+            new AppointmentEvent("appointment.reminder", tenant.CompanyId, appointment!, null, _clock.GetUtcNow()),
+            eventId,
+            _clock.GetUtcNow(),
+            Factory.Services.GetRequiredService<GrainStateJson>().Options);
+        await Factory.Services.GetRequiredService<IOutboxStore>().AppendAsync([reminder], CancellationToken.None);
         await DeliverAsync();
 
         // What a stream that delivers the event again would make the fan-out record: refused, the first one stays.
         var store = Factory.Services.GetRequiredService<IWebhookDeliveryStore>();
-        var again = WebhookDelivery.New(987654321, tenant.CompanyId, hook, token.EventId, "appointment.reminder", "{}", _clock.GetUtcNow(), _clock.GetUtcNow());
+        var again = WebhookDelivery.New(987654321, tenant.CompanyId, hook, eventId, "appointment.reminder", "{}", _clock.GetUtcNow(), _clock.GetUtcNow());
         Assert.False(await store.AddAsync(again, CancellationToken.None));
 
         var log = await DeliveriesAsync(tenant, hook);
         Assert.Equal(["appointment.reminder", "appointment.created"], log.Select(d => d.GetProperty("event_type").GetString()).Order().Reverse());
         Assert.DoesNotContain(log, d => d.GetProperty("id").GetInt64() == 987654321);
         Assert.Equal(2, _receiver.Count);
-        Assert.Single(_receiver.Received, r => r.Id == $"evt_{token.EventId:N}");
+        Assert.Single(_receiver.Received, r => r.Id == $"evt_{eventId:N}");
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public abstract class WebhookHostedWorkerTests<TStorage>(TStorage storage) : Api
 {
     protected override IReadOnlyDictionary<string, string?>? Settings => new Dictionary<string, string?>
     {
-        ["Runtime:WorkersEnabled"] = "true",
+        ["Workers:Enabled"] = "true",
         ["Webhooks:AllowPrivateTargets"] = "true",
     };
 
@@ -53,7 +53,7 @@ public abstract class WebhookTargetRefusalTests<TStorage>(TStorage storage) : Ap
 
     protected override IReadOnlyDictionary<string, string?>? Settings => new Dictionary<string, string?>
     {
-        ["Runtime:WorkersEnabled"] = "false",
+        ["Workers:Enabled"] = "false",
         ["Webhooks:AllowPrivateTargets"] = "false",
     };
 
@@ -116,7 +116,7 @@ public sealed class WebhookLeaseTakeoverPostgresTests(PostgresApiStorage storage
 
     protected override IReadOnlyDictionary<string, string?>? Settings => new Dictionary<string, string?>
     {
-        ["Runtime:WorkersEnabled"] = "false",
+        ["Workers:Enabled"] = "false",
         ["Webhooks:AllowPrivateTargets"] = "true",
         ["Webhooks:Lease"] = "00:01:00",
     };
