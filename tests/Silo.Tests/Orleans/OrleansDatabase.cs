@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Scheduling.Grains;
-using Scheduling.Runtime.Storage.Postgres;
+using Scheduling.Grains.Storage.Postgres;
 using Scheduling.TestSupport;
 
 namespace Scheduling.Silo.Tests.OrleansProviders;
