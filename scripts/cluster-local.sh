@@ -12,6 +12,9 @@
 # Settings (environment):
 #   CLUSTER_DIR            state: pid files, logs, generated nginx config (default /tmp/scheduling-cluster)
 #   CLUSTER_BASE_PORT      nginx on it, the API hosts on +1 and +2, the worker's health port on +3 (58080)
+#   CLUSTER_ORLEANS_PORT   Orleans silo ports: apihost1, apihost2 and the worker on +0, +1, +2, their gateways on
+#                          +10, +11, +12 (11111)
+#   CLUSTER_ID             the Orleans cluster id the three silos share (scheduling-local)
 #   CLUSTER_POSTGRES       connection string of an existing database to use instead of a private server
 #   CLUSTER_PG_PORT        port of the private PostgreSQL server (55433); its data stays between runs
 #   CLUSTER_CONFIGURATION  build configuration (Release)
@@ -28,6 +31,8 @@ readonly BASE_PORT="${CLUSTER_BASE_PORT:-58080}"
 readonly NGINX_PORT="${BASE_PORT}"
 readonly API1_PORT=$((BASE_PORT + 1))
 readonly API2_PORT=$((BASE_PORT + 2))
+readonly ORLEANS_PORT="${CLUSTER_ORLEANS_PORT:-11111}"
+readonly CLUSTER_ID="${CLUSTER_ID:-scheduling-local}"
 readonly SILO_PORT=$((BASE_PORT + 3))
 readonly PG_PORT="${CLUSTER_PG_PORT:-55433}"
 # Under /tmp like scripts/test.sh: as root the server runs as `postgres`, which must reach its directory.
@@ -221,22 +226,35 @@ build() {
 # `env` with the settings every .NET process shares; the per-process ones follow it.
 dotnet_env() {
   DOTNET_ENV=(env "Storage__Provider=Postgres" "ConnectionStrings__Postgres=$(connection_string)"
+    "Orleans__ClusterId=${CLUSTER_ID}" "Orleans__ServiceId=scheduling"
     "DOTNET_ENVIRONMENT=Production" "ASPNETCORE_ENVIRONMENT=Production")
   if [[ -n "${CLUSTER_OTLP_ENDPOINT:-}" ]]; then
     DOTNET_ENV+=("OTEL_EXPORTER_OTLP_ENDPOINT=${CLUSTER_OTLP_ENDPOINT}")
   fi
 }
 
+# orleans_env N: the Orleans endpoints of the cluster's Nth silo (0, 1: the API hosts; 2: the worker).
+orleans_env() {
+  printf '%s\n' "Orleans__Endpoints__SiloPort=$((ORLEANS_PORT + $1))" "Orleans__Endpoints__GatewayPort=$((ORLEANS_PORT + 10 + $1))" \
+    "Orleans__Endpoints__AdvertisedIPAddress=127.0.0.1"
+}
+
 start_apihost() {
-  local name="$1" port="$2"
+  local name="$1" port="$2" index="$3"
+  local orleans
+  mapfile -t orleans < <(orleans_env "${index}")
   # shellcheck disable=SC2086 # CLUSTER_EXTRA_ARGS is a list of arguments.
-  start_process "${name}" "${API_DIR}" "${DOTNET_ENV[@]}" "Runtime__WorkersEnabled=false" "Runtime__SiloName=local-${name}" \
-    "OTEL_SERVICE_NAME=scheduling-api" dotnet Scheduling.ApiHost.dll --urls "http://127.0.0.1:${port}" ${CLUSTER_EXTRA_ARGS:-}
+  start_process "${name}" "${API_DIR}" "${DOTNET_ENV[@]}" "${orleans[@]}" "Workers__Enabled=false" "Workers__SiloName=local-${name}" \
+    "Orleans__SiloName=local-${name}" "OTEL_SERVICE_NAME=scheduling-api" \
+    dotnet Scheduling.ApiHost.dll --urls "http://127.0.0.1:${port}" ${CLUSTER_EXTRA_ARGS:-}
 }
 
 start_silo() {
   # shellcheck disable=SC2086
-  start_process silo "${SILO_DIR}" "${DOTNET_ENV[@]}" "Runtime__WorkersEnabled=true" "Runtime__SiloName=local-silo" \
+  local orleans
+  mapfile -t orleans < <(orleans_env 2)
+  start_process silo "${SILO_DIR}" "${DOTNET_ENV[@]}" "${orleans[@]}" "Workers__Enabled=true" "Workers__SiloName=local-silo" \
+    "Orleans__SiloName=local-silo" \
     "OTEL_SERVICE_NAME=scheduling-worker" "Host__ShutdownTimeout=00:00:30" \
     dotnet Scheduling.Silo.dll --urls "http://127.0.0.1:${SILO_PORT}" ${CLUSTER_EXTRA_ARGS:-}
 }
@@ -310,8 +328,8 @@ cmd_start() {
 
   # Anything that does not come up stops everything again: no half-started cluster is left behind.
   dotnet_env
-  start_apihost apihost1 "${API1_PORT}"
-  start_apihost apihost2 "${API2_PORT}"
+  start_apihost apihost1 "${API1_PORT}" 0
+  start_apihost apihost2 "${API2_PORT}" 1
   start_silo
   wait_healthy apihost1 "http://127.0.0.1:${API1_PORT}/health/ready" || abort_start
   wait_healthy apihost2 "http://127.0.0.1:${API2_PORT}/health/ready" || abort_start

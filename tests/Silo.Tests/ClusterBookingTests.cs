@@ -167,6 +167,9 @@ public sealed class ClusterBookingTests : IAsyncLifetime
         return [.. data.GetProperty("times").GetProperty(Day).EnumerateArray().Select(t => t.GetString()!)];
     }
 
+    // Both hosts in one Orleans cluster of this test's own, each silo on ports of its own.
+    private readonly string _clusterId = $"cluster-{Guid.NewGuid():N}";
+
     private ChildProcess StartHost(int port, string name) => ChildProcess.Start(
         "dotnet",
         [Path.Combine(BuildOutput.ApiHostDirectory, "Scheduling.ApiHost.dll"), "--urls", $"http://127.0.0.1:{port}"],
@@ -176,6 +179,10 @@ public sealed class ClusterBookingTests : IAsyncLifetime
             ["Storage__Provider"] = "Postgres",
             ["ConnectionStrings__Postgres"] = _database.ConnectionString,
             ["Workers__SiloName"] = name,
+            ["Orleans__ClusterId"] = _clusterId,
+            ["Orleans__SiloName"] = name,
+            ["Orleans__Endpoints__SiloPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans__Endpoints__GatewayPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Demo__Enabled"] = "false",
             ["RateLimits__PerCompanyPerSecond"] = "1000000",
             ["RateLimits__PerCompanyBurst"] = "1000000",

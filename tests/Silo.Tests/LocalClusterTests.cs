@@ -16,6 +16,9 @@ public sealed class LocalClusterTests : IAsyncLifetime
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromMinutes(10);
 
     private readonly int _basePort = LocalPorts.FreeRange(4);
+
+    // Silo ports +0..+2, gateways +10..+12.
+    private readonly int _orleansPort = LocalPorts.FreeRange(13);
     private readonly DirectoryInfo _state = Directory.CreateTempSubdirectory("scheduling-cluster-test-");
     private PostgresTestDatabase _database = null!;
 
@@ -213,6 +216,8 @@ public sealed class LocalClusterTests : IAsyncLifetime
             {
                 ["CLUSTER_DIR"] = _state.FullName,
                 ["CLUSTER_BASE_PORT"] = _basePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["CLUSTER_ORLEANS_PORT"] = _orleansPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["CLUSTER_ID"] = $"local-test-{Guid.NewGuid():N}",
                 ["CLUSTER_POSTGRES"] = _database.ConnectionString,
                 // The build the tests run from; the script builds nothing then, and needs no second configuration.
                 ["CLUSTER_CONFIGURATION"] = BuildOutput.Configuration,

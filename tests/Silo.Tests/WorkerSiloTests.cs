@@ -39,8 +39,10 @@ public sealed class WorkerSiloTests : IAsyncLifetime
         Assert.True(worker.ExitCode == 0, $"exit code {worker.ExitCode}:\n{worker.Output}");
         var entries = worker.Lines.Where(l => l.StartsWith('{')).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.NotEmpty(entries);
-        Assert.Contains(entries, e => e.GetProperty("Message").GetString()!.StartsWith("Silo test-worker started: storage ", StringComparison.Ordinal));
-        Assert.Contains(entries, e => e.GetProperty("Message").GetString()!.StartsWith("Silo test-worker stopping within 00:00:07", StringComparison.Ordinal));
+        Assert.Contains(entries, e => e.GetProperty("Message").GetString()!.StartsWith("Silo test-worker (", StringComparison.Ordinal)
+            && e.GetProperty("Message").GetString()!.Contains(") started: storage postgresql", StringComparison.Ordinal));
+        Assert.Contains(entries, e => e.GetProperty("Message").GetString()!.StartsWith("Silo test-worker (", StringComparison.Ordinal)
+            && e.GetProperty("Message").GetString()!.Contains(") stopping within 00:00:07", StringComparison.Ordinal));
         Assert.All(entries, e => Assert.True(e.TryGetProperty("Timestamp", out _) && e.TryGetProperty("Scopes", out _), e.ToString()));
     }
 
@@ -52,7 +54,6 @@ public sealed class WorkerSiloTests : IAsyncLifetime
         {
             // Poll fast, so a few seconds hold many passes of both workers.
             ["Workers__ReminderPollInterval"] = "00:00:00.050",
-            ["Runtime__StreamPollInterval"] = "00:00:00.050",
         });
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         await WaitReadyAsync(worker, http);
@@ -60,7 +61,7 @@ public sealed class WorkerSiloTests : IAsyncLifetime
         await worker.TerminateAsync();
         await worker.WaitForExitAsync(TimeSpan.FromSeconds(40));
 
-        Assert.Contains(worker.Lines, l => l.Contains("Silo test-worker started", StringComparison.Ordinal));
+        Assert.Contains(worker.Lines, l => l.Contains("Silo test-worker (", StringComparison.Ordinal) && l.Contains(") started", StringComparison.Ordinal));
         Assert.DoesNotContain(worker.Lines, l => l.Contains("Npgsql.Command", StringComparison.Ordinal));
     }
 
@@ -71,6 +72,11 @@ public sealed class WorkerSiloTests : IAsyncLifetime
         settings["Storage__Provider"] = "Postgres";
         settings["ConnectionStrings__Postgres"] = _database.ConnectionString;
         settings["Workers__SiloName"] = "test-worker";
+        foreach (var (key, value) in FreePorts.OrleansSettings())
+        {
+            settings[key.Replace(":", "__", StringComparison.Ordinal)] = value!;
+        }
+
         return ChildProcess.Start("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"], BuildOutput.SiloDirectory, settings);
     }
 

@@ -68,18 +68,27 @@ public static class AppointmentWriteFailures
 
     private const string UniqueViolation = "23505";
 
-    public static bool IsOverlap(Exception exception) => exception switch
+    public static bool IsOverlap(Exception exception) => Causes(exception).Any(e => e switch
     {
         AppointmentOverlapException => true,
         Npgsql.PostgresException { SqlState: ExclusionViolation } => true,
         _ => false,
-    };
+    });
 
-    public static bool IsRowChanged(Exception exception) => exception switch
+    public static bool IsRowChanged(Exception exception) => Causes(exception).Any(e => e switch
     {
         AppointmentRowChangedException => true,
         Npgsql.PostgresException { SqlState: RowChanged } => true,
         Npgsql.PostgresException { SqlState: UniqueViolation, ConstraintName: "appointments_pkey" } => true,
         _ => false,
-    };
+    });
+
+    // Orleans hands a grain a storage failure wrapped in an OrleansException (the store's own exception inside).
+    private static IEnumerable<Exception> Causes(Exception exception)
+    {
+        for (var cause = exception; cause is not null; cause = cause.InnerException)
+        {
+            yield return cause;
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Providers.Streams.Common;
@@ -22,6 +23,7 @@ public sealed class OutboxQueueAdapterFactory(
     GrainStateJson json,
     TimeProvider time,
     OutboxStreamTelemetry telemetry,
+    IHostApplicationLifetime lifetime,
     ILoggerFactory loggerFactory) : IQueueAdapterFactory, IQueueAdapter
 {
     private readonly SimpleQueueAdapterCache _cache = new(new SimpleQueueCacheOptions(), providerName, loggerFactory);
@@ -43,7 +45,7 @@ public sealed class OutboxQueueAdapterFactory(
     public IStreamQueueMapper GetStreamQueueMapper() => OutboxQueues.Mapper;
 
     public Task<IStreamFailureHandler> GetDeliveryFailureHandler(QueueId queueId) =>
-        Task.FromResult<IStreamFailureHandler>(new OutboxDeadLetters(store, time, telemetry, loggerFactory.CreateLogger<OutboxDeadLetters>()));
+        Task.FromResult<IStreamFailureHandler>(new OutboxDeadLetters(store, time, telemetry, lifetime, loggerFactory.CreateLogger<OutboxDeadLetters>()));
 
     public IQueueAdapterReceiver CreateReceiver(QueueId queueId) =>
         new OutboxQueueReceiver((int)queueId.GetNumericId(), store, json, telemetry);
@@ -137,9 +139,15 @@ public sealed class OutboxBatchContainer(StreamId streamId, object item, OutboxS
 /// <summary>
 /// What happens to an event Orleans gave up delivering (after <see cref="StreamPullingAgentOptions.MaxEventDeliveryTime"/>
 /// of retries): it moves to the dead letters, with the reason, before Orleans drops it from its cache. The subscription
-/// stays: the stream's next events are delivered as usual.
+/// stays: the stream's next events are delivered as usual. A silo that is stopping gives up at once on what it was still
+/// retrying: those events stay in the outbox for the queue's next owner instead.
 /// </summary>
-internal sealed partial class OutboxDeadLetters(IOutboxStore store, TimeProvider time, OutboxStreamTelemetry telemetry, ILogger<OutboxDeadLetters> logger) : IStreamFailureHandler
+internal sealed partial class OutboxDeadLetters(
+    IOutboxStore store,
+    TimeProvider time,
+    OutboxStreamTelemetry telemetry,
+    IHostApplicationLifetime lifetime,
+    ILogger<OutboxDeadLetters> logger) : IStreamFailureHandler
 {
     public bool ShouldFaultSubsriptionOnError => false;
 
@@ -156,10 +164,19 @@ internal sealed partial class OutboxDeadLetters(IOutboxStore store, TimeProvider
             return;
         }
 
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            LogLeftForNextOwner(logger, outboxToken.EventId, streamId.ToString());
+            return;
+        }
+
         await store.DeadLetterAsync(outboxToken.SequenceNumber, reason, time.GetUtcNow(), CancellationToken.None);
         telemetry.DeadLettered();
         LogDeadLettered(logger, outboxToken.EventId, streamId.ToString(), reason);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventId} of stream {StreamId} was not delivered before the silo stopped; it stays in the outbox for the queue's next owner")]
+    private static partial void LogLeftForNextOwner(ILogger logger, Guid eventId, string streamId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Event {EventId} of stream {StreamId} was dead-lettered: {Reason}")]
     private static partial void LogDeadLettered(ILogger logger, Guid eventId, string streamId, string reason);

@@ -14,7 +14,8 @@ public sealed class ApiHostFactory(
     string storageProvider = "Memory",
     string? connectionString = null,
     Action<IServiceCollection>? services = null,
-    IReadOnlyDictionary<string, string?>? settings = null)
+    IReadOnlyDictionary<string, string?>? settings = null,
+    string? clusterId = null)
     : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -26,9 +27,9 @@ public sealed class ApiHostFactory(
         builder.UseSetting("RateLimits:AnonymousBurst", "100000");
         builder.UseSetting("Demo:Enabled", "false");
 
-        // Every host is a silo of its own cluster on free ports, so hosts of parallel tests never meet (settings may
-        // put two hosts in one cluster).
-        foreach (var (key, value) in FreePorts.OrleansSettings())
+        // Every host is a silo on free ports, of its own cluster unless it shares a database with others: hosts of one
+        // PostgreSQL database form one cluster, as silos of one deployment do.
+        foreach (var (key, value) in FreePorts.OrleansSettings(clusterId))
         {
             builder.UseSetting(key, value);
         }

@@ -26,7 +26,7 @@ public sealed class PostgresApiStorage : ApiStorage
     private PostgresTestDatabase? _database;
 
     public override ApiHostFactory CreateFactory(Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null, IReadOnlyDictionary<string, string?>? settings = null) =>
-        new("Postgres", _database?.ConnectionString ?? throw new InvalidOperationException("database not created"), services, settings);
+        new("Postgres", _database?.ConnectionString ?? throw new InvalidOperationException("database not created"), services, settings, _database.Name);
 
     public override async Task InitializeAsync() => _database = await PostgresTestDatabase.CreateAsync();
 

@@ -79,8 +79,8 @@ public sealed class PostgresReminderTable : IOneShotReminderTable
     {
         await using var command = _dataSource.CreateCommand(
             $"SELECT {Columns} FROM reminders WHERE grain_type = @type AND grain_key = @key ORDER BY name");
-        command.Parameters.AddWithValue("type", grainId.Type);
-        command.Parameters.AddWithValue("key", grainId.Key);
+        command.Parameters.AddWithValue("type", grainId.Type.ToString());
+        command.Parameters.AddWithValue("key", grainId.Key.ToString());
         return await ReadEntriesAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
@@ -159,8 +159,8 @@ public sealed class PostgresReminderTable : IOneShotReminderTable
 
     private static void AddKey(NpgsqlParameterCollection parameters, GrainId grainId, string name)
     {
-        parameters.AddWithValue("type", grainId.Type);
-        parameters.AddWithValue("key", grainId.Key);
+        parameters.AddWithValue("type", grainId.Type.ToString());
+        parameters.AddWithValue("key", grainId.Key.ToString());
         parameters.AddWithValue("name", name);
     }
 
