@@ -328,7 +328,7 @@ public abstract class AppointmentStoreTests
 
 public sealed class MemoryAppointmentStoreTests : AppointmentStoreTests
 {
-    private readonly MemoryClientStore _clients = new(new Runtime.Storage.Memory.MemoryIdGenerator(), TimeProvider.System);
+    private readonly MemoryClientStore _clients = new(new Scheduling.Grains.Storage.Memory.MemoryIdGenerator(), TimeProvider.System);
     private readonly MemoryAppointmentTable _table;
 
     public MemoryAppointmentStoreTests() => _table = new MemoryAppointmentTable(_clients);

@@ -428,7 +428,7 @@ public abstract class ClientStoreTests
 
 public sealed class MemoryClientStoreTests : ClientStoreTests
 {
-    protected override IClientStore CreateStore(TimeProvider time) => new MemoryClientStore(new Runtime.Storage.Memory.MemoryIdGenerator(), time);
+    protected override IClientStore CreateStore(TimeProvider time) => new MemoryClientStore(new Scheduling.Grains.Storage.Memory.MemoryIdGenerator(), time);
 }
 
 public sealed class PostgresClientStoreTests(PostgresClientsDatabase database) : ClientStoreTests, IClassFixture<PostgresClientsDatabase>

@@ -25,7 +25,7 @@ public sealed class AppointmentRemindersTests
     {
         var change = Assert.Single(AppointmentReminders.Changes(before: null, Row(Ten), reminderHours: 24, Now));
 
-        Assert.Equal(GrainId.Create("appointmentreminder", 42), change.GrainId);
+        Assert.Equal(GrainId.Create(GrainType.Create("appointmentreminder"), GrainIdKeyExtensions.CreateIntegerKey(42)), change.GrainId);
         Assert.Equal(Ten.AddHours(-24), change.DueAt);
         Assert.True(AppointmentReminders.TryParse(change.Name, out var company, out var start));
         Assert.Equal((Company, Ten), (company, start));

@@ -1,7 +1,7 @@
 using Npgsql;
-using Scheduling.Runtime.Storage.Postgres;
+using Scheduling.Grains.Storage.Postgres;
 
-namespace Scheduling.Runtime.Tests.Storage;
+namespace Scheduling.Grains.Tests.Storage;
 
 /// <summary>Grouped statements keep finding their rows by key, whatever the table held when they were first planned.</summary>
 public sealed class KeyLookupPlansTests(PostgresStorageFixture fixture) : IClassFixture<PostgresStorageFixture>

@@ -1,7 +1,6 @@
-using Scheduling.Runtime.Storage;
-using Scheduling.Runtime.Tests.Harness;
+using Scheduling.Grains.Storage;
 
-namespace Scheduling.Runtime.Tests.Storage;
+namespace Scheduling.Grains.Tests.Storage;
 
 /// <summary>Calls made while a group is in flight go out together as the next group; a group's failure is each call's.</summary>
 public sealed class CallGroupsTests
@@ -51,5 +50,48 @@ public sealed class CallGroupsTests
 
         Assert.Equal("database down", failed.Message);
         Assert.Contains("unanswered", unanswered.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CallsQueuedBeforeDisposalStillGoOutAndLaterCallsAreRefused()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = new CallGroups<int, int>(
+            async group =>
+            {
+                await gate.Task;
+                foreach (var call in group)
+                {
+                    call.Completion.TrySetResult(call.Request * 2);
+                }
+            },
+            workers: 1,
+            maxGroup: 3);
+        var queued = Enumerable.Range(1, 7).Select(calls.CallAsync).ToList();
+
+        var disposed = calls.DisposeAsync().AsTask();
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => calls.CallAsync(8));
+        gate.SetResult();
+        await disposed;
+
+        Assert.Equal(Enumerable.Range(1, 7).Select(i => i * 2), await Task.WhenAll(queued));
+    }
+
+    /// <summary>Waits for a condition that other threads make true; fails the test after the timeout.</summary>
+    private static class Eventually
+    {
+        public static async Task TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+        {
+            var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+            while (!condition())
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    Assert.Fail($"Timed out waiting until {what}.");
+                }
+
+                await Task.Delay(5);
+            }
+        }
     }
 }

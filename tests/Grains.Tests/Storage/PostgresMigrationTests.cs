@@ -2,17 +2,16 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using Scheduling.Runtime.Hosting;
-using Scheduling.Runtime.Storage;
-using Scheduling.Runtime.Storage.Postgres;
+using Scheduling.Grains.Storage;
+using Scheduling.Grains.Storage.Postgres;
 using Scheduling.TestSupport;
 
-namespace Scheduling.Runtime.Tests.Storage;
+namespace Scheduling.Grains.Tests.Storage;
 
-/// <summary>Migrations at start-up, on a fresh database per test, and how UsePostgresStorage wires them.</summary>
+/// <summary>Migrations at start-up, on a fresh database per test, and how AddPostgresDomainStores wires them.</summary>
 public sealed class PostgresMigrationTests
 {
-    // Each depends on the one before, and 0004 would leave two rows if it ran twice.
+    // Each depends on the one before, and 9004 would leave two rows if it ran twice.
     private static readonly PostgresMigration[] DomainMigrations =
     [
         new(9002, "things", "CREATE TABLE things (id int PRIMARY KEY);", "test:9002_things.sql"),
@@ -56,13 +55,13 @@ public sealed class PostgresMigrationTests
     {
         await using var database = await PostgresTestDatabase.CreateAsync();
         await using var dataSource = database.CreateDataSource();
-        var runtimeOnly = PostgresMigration.Discover([]);
+        var grainsOnly = PostgresMigration.Discover([]);
 
-        var first = await Runner(dataSource, runtimeOnly).ApplyAsync(default);
-        var again = await Runner(dataSource, runtimeOnly).ApplyAsync(default);
-        var withDomain = await Runner(dataSource, [.. runtimeOnly, .. DomainMigrations]).ApplyAsync(default);
+        var first = await Runner(dataSource, grainsOnly).ApplyAsync(default);
+        var again = await Runner(dataSource, grainsOnly).ApplyAsync(default);
+        var withDomain = await Runner(dataSource, [.. grainsOnly, .. DomainMigrations]).ApplyAsync(default);
 
-        Assert.Equal(runtimeOnly.Select(m => m.Version), first);
+        Assert.Equal(MigrationFileVersions(), first);
         Assert.Empty(again);
         Assert.Equal([9002, 9003, 9004], withDomain);
     }
@@ -102,21 +101,62 @@ public sealed class PostgresMigrationTests
     }
 
     [Fact]
-    public void TheRuntimeMigrationsAreAlwaysIncludedAndAnAssemblyListedTwiceCountsOnce()
+    public void TheGrainsMigrationsAreAlwaysIncludedEveryOneOfThemAndAnAssemblyListedTwiceCountsOnce()
     {
-        var runtime = typeof(PostgresMigration).Assembly;
+        var grains = typeof(PostgresMigration).Assembly;
 
-        var migrations = PostgresMigration.Discover([runtime, runtime, typeof(PostgresMigrationTests).Assembly]);
+        var migrations = PostgresMigration.Discover([grains, grains, typeof(PostgresMigrationTests).Assembly]);
 
-        Assert.Equal([1, 2, 3], migrations.Select(m => m.Version));
+        Assert.Equal(MigrationFileVersions(), migrations.Select(m => m.Version));
         var first = migrations[0];
         Assert.Equal(1, first.Version);
         Assert.Equal("runtime", first.Name);
         Assert.Contains("CREATE TABLE grain_state", first.Sql, StringComparison.Ordinal);
+        Assert.Contains(migrations, m => m.Name == "outbox_stream_queues");
+    }
+
+    [Fact]
+    public async Task AllMigrationsApplyOnAFreshDatabaseAndLeaveTheOutboxAQueueOfStreamRows()
+    {
+        await using var database = await PostgresTestDatabase.CreateAsync();
+        await using var dataSource = database.CreateDataSource();
+
+        var applied = await Runner(dataSource, PostgresMigration.Discover([])).ApplyAsync(default);
+
+        Assert.Equal(MigrationFileVersions(), applied);
+        Assert.Equal(MigrationFileVersions(), await ReadAppliedVersionsAsync(dataSource));
+        Assert.Equal(
+            ["created_at", "event_id", "payload", "payload_type", "queue", "sequence", "stream_key", "stream_namespace", "txid"],
+            await ReadColumnsAsync(dataSource, "outbox"));
+        Assert.Equal(
+            ["created_at", "event_id", "failed_at", "payload", "payload_type", "queue", "reason", "sequence", "stream_key", "stream_namespace"],
+            await ReadColumnsAsync(dataSource, "outbox_dead_letters"));
+        Assert.Equal(["grain_key", "grain_type", "payload", "state_name", "updated_at", "version"], await ReadColumnsAsync(dataSource, "grain_state"));
+        Assert.Contains("due_at", await ReadColumnsAsync(dataSource, "reminders"));
+    }
+
+    [Fact]
+    public async Task TheMigrationsRunAgainstADatabaseAlreadyUpToDateApplyNothingAndChangeNoRow()
+    {
+        await using var database = await PostgresTestDatabase.CreateAsync();
+        await using var dataSource = database.CreateDataSource();
+        await Runner(dataSource, PostgresMigration.Discover([])).ApplyAsync(default);
+        await using (var insert = dataSource.CreateCommand(
+            "INSERT INTO outbox (event_id, stream_namespace, stream_key, queue, payload_type, payload, created_at) VALUES (gen_random_uuid(), 'n', 'k', 3, 't', '{}', now())"))
+        {
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var again = await Runner(dataSource, PostgresMigration.Discover([])).ApplyAsync(default);
+
+        Assert.Empty(again);
+        await using var count = dataSource.CreateCommand("SELECT count(*) FROM outbox WHERE queue = 3");
+        Assert.Equal(1L, await count.ExecuteScalarAsync());
     }
 
     [Theory]
-    [InlineData("Scheduling.Runtime.Migrations.0001_runtime.sql", 1, "runtime")]
+    [InlineData("Scheduling.Grains.Migrations.0001_runtime.sql", 1, "runtime")]
+    [InlineData("Scheduling.Grains.Migrations.0004_outbox_stream_queues.sql", 4, "outbox_stream_queues")]
     [InlineData("Scheduling.Grains.Storage.Migrations.0012_appointment_rows.sql", 12, "appointment_rows")]
     public void MigrationResourceNamesGiveVersionAndName(string resourceName, int version, string name)
     {
@@ -143,9 +183,9 @@ public sealed class PostgresMigrationTests
         var builder = Host.CreateApplicationBuilder();
         var probe = new SchemaProbe(database.ConnectionString);
 
-        // Registered before the storage provider, and still started after the migrations.
+        // Registered before the stores, and still started after the migrations.
         builder.Services.AddSingleton<IHostedService>(probe);
-        new GrainRuntimeBuilder(builder.Services).UsePostgresStorage(database.ConnectionString);
+        builder.Services.AddPostgresDomainStores(database.ConnectionString);
         using var host = builder.Build();
 
         await host.StartAsync();
@@ -155,27 +195,52 @@ public sealed class PostgresMigrationTests
     }
 
     [Fact]
-    public async Task UsePostgresStorageRegistersTheProviderServices()
+    public async Task AddPostgresDomainStoresRegistersThePostgresStoresAndPutsTheMigrationsFirst()
     {
         var services = new ServiceCollection().AddLogging();
-        var runtime = new GrainRuntimeBuilder(services);
+        services.AddSingleton<IHostedService, SchemaProbe>(_ => new SchemaProbe("unused"));
 
-        runtime.UsePostgresStorage("Host=127.0.0.1;Port=1;Username=nobody;Database=nothing", o => o.NotifyChanges = false);
+        // Registered twice: one migration runner, ahead of the hosted service registered before, and the first options.
+        services.AddPostgresDomainStores("Host=127.0.0.1;Port=1;Username=nobody;Database=nothing", o => o.GroupCommitWriters = 3);
+        services.AddPostgresDomainStores("Host=127.0.0.1;Port=1;Username=nobody;Database=nothing");
 
-        Assert.Equal("Postgres", runtime.StorageProvider);
         Assert.Equal(typeof(PostgresMigrationRunner), services.First(d => d.ServiceType == typeof(IHostedService)).ImplementationType);
         await using var provider = services.BuildServiceProvider();
-        var storage = Assert.IsType<PostgresGrainStorage>(provider.GetRequiredService<IGrainStorage>());
+        var storage = Assert.IsType<PostgresGrainStorage>(provider.GetRequiredService<IStateStore>());
         Assert.Same(storage, provider.GetRequiredService<IStorageHealth>());
         Assert.IsType<PostgresOutboxStore>(provider.GetRequiredService<IOutboxStore>());
-        Assert.IsType<PostgresReminderTable>(provider.GetRequiredService<IReminderTable>());
-        Assert.False(provider.GetRequiredService<PostgresStorageOptions>().NotifyChanges);
+        Assert.IsType<PostgresReminderTable>(provider.GetRequiredService<IOneShotReminderTable>());
+        Assert.IsType<PostgresIdGenerator>(provider.GetRequiredService<IIdGenerator>());
+        Assert.Equal(3, provider.GetRequiredService<PostgresStorageOptions>().GroupCommitWriters);
+        Assert.Contains(typeof(PostgresMigration).Assembly, provider.GetRequiredService<PostgresStorageOptions>().MigrationAssemblies);
         Assert.Equal(2, provider.GetServices<IHostedService>().Count());
-        Assert.Throws<InvalidOperationException>(() => runtime.UseMemoryStorage());
     }
 
     private static PostgresMigrationRunner Runner(NpgsqlDataSource dataSource, IReadOnlyList<PostgresMigration> migrations) =>
         new(dataSource, migrations, NullLogger<PostgresMigrationRunner>.Instance);
+
+    /// <summary>The versions of src/Grains/Migrations/*.sql, in order: every one of them must be embedded and applied.</summary>
+    private static List<int> MigrationFileVersions() =>
+    [
+        .. System.IO.Directory.GetFiles(RepositoryPaths.Combine("src", "Grains", "Migrations"), "*.sql")
+            .Select(path => PostgresMigration.FromResource(Path.GetFileName(path), string.Empty, path).Version)
+            .Order(),
+    ];
+
+    private static async Task<List<string>> ReadColumnsAsync(NpgsqlDataSource dataSource, string table)
+    {
+        var columns = new List<string>();
+        await using var command = dataSource.CreateCommand(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = @table ORDER BY column_name");
+        command.Parameters.AddWithValue("table", table);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            columns.Add(reader.GetString(0));
+        }
+
+        return columns;
+    }
 
     private static async Task<List<int>> ReadAppliedVersionsAsync(NpgsqlDataSource dataSource)
     {

@@ -1,8 +1,8 @@
-using Scheduling.Runtime.Storage;
-using Scheduling.Runtime.Storage.Memory;
-using Scheduling.Runtime.Storage.Postgres;
+using Scheduling.Grains.Storage;
+using Scheduling.Grains.Storage.Memory;
+using Scheduling.Grains.Storage.Postgres;
 
-namespace Scheduling.Runtime.Tests.Storage;
+namespace Scheduling.Grains.Tests.Storage;
 
 public sealed class IdGeneratorTests(PostgresStorageFixture fixture) : IClassFixture<PostgresStorageFixture>
 {

@@ -1,8 +1,10 @@
+using System.Globalization;
 using System.Text;
 using Npgsql;
-using Scheduling.Runtime.Storage;
+using Orleans.Storage;
+using Scheduling.Grains.Storage;
 
-namespace Scheduling.Runtime.Tests.Storage;
+namespace Scheduling.Grains.Tests.Storage;
 
 /// <summary>Many grains' writes share one transaction; a bad write fails alone and takes nothing with it.</summary>
 public sealed class PostgresGroupCommitTests(PostgresStorageFixture fixture) : IClassFixture<PostgresStorageFixture>, IAsyncLifetime
@@ -84,6 +86,37 @@ public sealed class PostgresGroupCommitTests(PostgresStorageFixture fixture) : I
     }
 
     [Fact]
+    public async Task ReminderChangesOfAGroupCommitWithTheirWritesAndThoseOfAStaleWriteWithNothing()
+    {
+        await using var storage = fixture.CreateGrainStorage();
+        await Task.WhenAll(Enumerable.Range(0, 50).Select(i => storage.WriteAsync(Write(i, 0, i), CancellationToken.None)));
+        var due = new DateTimeOffset(2030, 1, 1, 9, 0, 0, TimeSpan.Zero);
+
+        // Every write registers a reminder of its grain; grain 21's write is stale.
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 50)
+            .Select(i => Write(i, i == 21 ? 7 : 1, i + 500) with { Attachments = [new ReminderChange(Key(i).GrainId, "due", due.AddMinutes(i))] })
+            .Select(async w =>
+            {
+                try
+                {
+                    return (object)await storage.WriteAsync(w, CancellationToken.None);
+                }
+                catch (Exception ex)
+                {
+                    return ex;
+                }
+            }));
+
+        Assert.IsType<InconsistentStateException>(outcomes[21]);
+        Assert.Equal(49, outcomes.Count(o => o is long v && v == 2));
+        Assert.Equal(49L, await fixture.ScalarAsync<long>("SELECT count(*) FROM reminders WHERE name = 'due'"));
+        Assert.Equal(0L, await fixture.ScalarAsync<long>("SELECT count(*) FROM reminders WHERE grain_key = '21'"));
+        Assert.Equal(
+            due.AddMinutes(33).UtcDateTime,
+            await fixture.ScalarAsync<DateTime>("SELECT due_at FROM reminders WHERE grain_type = 'groupcommit' AND grain_key = '33'"));
+    }
+
+    [Fact]
     public async Task WritesThatUpdateTheSameSharedRowsInOppositeOrdersTakeTheirLocksInOneOrder()
     {
         await fixture.ExecuteAsync("""
@@ -156,12 +189,12 @@ public sealed class PostgresGroupCommitTests(PostgresStorageFixture fixture) : I
         }
     }
 
-    private static GrainStateKey Key(int i) => new(GrainId.Create("groupcommit", i), "state");
+    private static GrainStateKey Key(int i) => new(GrainId.Create("groupcommit", i.ToString(CultureInfo.InvariantCulture)), "state");
 
     private static GrainStateWrite Write(int i, long expected, int value, Guid? eventId = null) => new(
         Key(i),
         expected,
         Encoding.UTF8.GetBytes($"{{\"n\": {value}}}"),
-        eventId is { } id ? [new OutboxMessage(id, "test", i.ToString(System.Globalization.CultureInfo.InvariantCulture), "t", "{}"u8.ToArray(), DateTimeOffset.UtcNow)] : [],
+        eventId is { } id ? [new OutboxMessage(id, "test", i.ToString(CultureInfo.InvariantCulture), i % 4, "t", "{}"u8.ToArray(), DateTimeOffset.UtcNow)] : [],
         []);
 }

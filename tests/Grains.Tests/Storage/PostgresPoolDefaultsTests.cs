@@ -1,7 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Scheduling.Runtime.Hosting;
+using Scheduling.Grains.Storage;
 
-namespace Scheduling.Runtime.Tests.Storage;
+namespace Scheduling.Grains.Tests.Storage;
 
 /// <summary>The pool keeps sessions and prepares hot statements unless the operator's connection string says otherwise.</summary>
 public sealed class PostgresPoolDefaultsTests
@@ -27,10 +28,23 @@ public sealed class PostgresPoolDefaultsTests
         Assert.Equal(0, settings.MaxAutoPrepare);
     }
 
+    [Fact]
+    public async Task TheDataSourceOfThePostgresStoresGetsTheDefaults()
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddPostgresDomainStores("Host=db;Username=u;Database=d;Max Auto Prepare=8");
+        await using var provider = services.BuildServiceProvider();
+
+        var settings = new NpgsqlConnectionStringBuilder(provider.GetRequiredService<NpgsqlDataSource>().ConnectionString);
+
+        Assert.True(settings.NoResetOnClose);
+        Assert.Equal(8, settings.MaxAutoPrepare);
+    }
+
     private static NpgsqlConnectionStringBuilder Apply(string connectionString)
     {
         var settings = new NpgsqlConnectionStringBuilder(connectionString);
-        PostgresStorageRegistration.ApplyPoolDefaults(settings, connectionString);
+        DomainStores.ApplyPoolDefaults(settings, connectionString);
         return settings;
     }
 }
