@@ -138,11 +138,11 @@ public static class SchedulingSilo
             silo.AddPersistentStreams(OutboxQueues.ProviderName, OutboxQueueAdapterFactory.Create, stream =>
             {
                 stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
-                stream.ConfigurePullingAgent(o => o.Configure(agent =>
-                {
-                    // An event is picked up within this much of its commit when the queue was idle.
-                    agent.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(50);
-                }));
+                // An event is picked up within GetQueueMsgsTimerPeriod of its commit when its queue was idle; one that keeps
+                // failing is dead-lettered after MaxEventDeliveryTime. Both can be set under Streams:PullingAgent.
+                stream.ConfigurePullingAgent(o => o
+                    .Configure(agent => agent.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(50))
+                    .Bind(configuration.GetSection("Streams:PullingAgent")));
             });
         });
 

@@ -20,9 +20,11 @@ ALTER TABLE outbox
 ALTER TABLE outbox ALTER COLUMN queue DROP DEFAULT;
 CREATE INDEX outbox_queue_idx ON outbox (queue, txid, sequence);
 
+-- Keyed by the outbox row's sequence: an event published again after it was dead-lettered (its id is free once it
+-- left the outbox) and failing again is a second dead letter, not lost.
 CREATE TABLE outbox_dead_letters (
     sequence         bigint      PRIMARY KEY,
-    event_id         uuid        NOT NULL UNIQUE,
+    event_id         uuid        NOT NULL,
     stream_namespace text        NOT NULL,
     stream_key       text        NOT NULL,
     queue            int         NOT NULL,
@@ -34,3 +36,4 @@ CREATE TABLE outbox_dead_letters (
 );
 
 CREATE INDEX outbox_dead_letters_failed_idx ON outbox_dead_letters (failed_at DESC);
+CREATE INDEX outbox_dead_letters_event_idx ON outbox_dead_letters (event_id);

@@ -8,11 +8,25 @@ namespace Scheduling.ApiHost.Tests.Harness;
 /// <summary>Where an API test suite runs: the embedded memory storage or a fresh PostgreSQL database.</summary>
 public abstract class ApiStorage : IAsyncLifetime
 {
+    private ApiHostFactory? _shared;
+
     public abstract ApiHostFactory CreateFactory(Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null, IReadOnlyDictionary<string, string?>? settings = null);
+
+    /// <summary>
+    /// One host for the tests of a class that replace no services: each host is a silo, and starting one per test
+    /// cost most of the suite's time. Every test signs up tenants of its own, so they never see each other's data.
+    /// </summary>
+    public ApiHostFactory SharedFactory(IReadOnlyDictionary<string, string?>? settings) => _shared ??= CreateFactory(settings: settings);
 
     public virtual Task InitializeAsync() => Task.CompletedTask;
 
-    public virtual Task DisposeAsync() => Task.CompletedTask;
+    public virtual async Task DisposeAsync()
+    {
+        if (_shared is not null)
+        {
+            await _shared.DisposeAsync();
+        }
+    }
 }
 
 public sealed class MemoryApiStorage : ApiStorage
@@ -32,6 +46,7 @@ public sealed class PostgresApiStorage : ApiStorage
 
     public override async Task DisposeAsync()
     {
+        await base.DisposeAsync();
         if (_database is not null)
         {
             await _database.DisposeAsync();
@@ -62,12 +77,23 @@ public abstract class ApiTestBase<TStorage> : IClassFixture<TStorage>, IAsyncLif
 
     public virtual Task InitializeAsync()
     {
-        Factory = Storage.CreateFactory(ConfigureServices, Settings);
+        Factory = OwnsHost ? Storage.CreateFactory(ConfigureServices, Settings) : Storage.SharedFactory(Settings);
         Anonymous = Factory.CreateClient();
         return Task.CompletedTask;
     }
 
-    public virtual async Task DisposeAsync() => await Factory.DisposeAsync();
+    public virtual async Task DisposeAsync()
+    {
+        if (OwnsHost)
+        {
+            await Factory.DisposeAsync();
+        }
+    }
+
+    // A class that replaces services (a clock, a notifier) gets a host per test, since the services it registers are its
+    // test instance's; the others share one host per class.
+    private bool OwnsHost => GetType().GetMethod(nameof(ConfigureServices), System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.DeclaringType
+        != typeof(ApiTestBase<TStorage>);
 
     /// <summary>Configuration for the whole class (e.g. allowing loopback webhook targets).</summary>
     protected virtual IReadOnlyDictionary<string, string?>? Settings => null;

@@ -161,7 +161,8 @@ public sealed class MemoryStore : IStateStore, IOutboxStore, IOneShotReminderTab
     {
         lock (_lock)
         {
-            var oldest = _byEvent.Count == 0 ? TimeSpan.Zero : now - _pending.Values.Where(q => q.Count > 0).Min(q => q.Min.Message.CreatedAt);
+            // The oldest by creation, not by sequence: an event is stamped when raised and sequenced when its write commits.
+            var oldest = _byEvent.Count == 0 ? TimeSpan.Zero : now - _pending.Values.SelectMany(q => q).Min(e => e.Message.CreatedAt);
             return Task.FromResult(new OutboxStats(_byEvent.Count, oldest < TimeSpan.Zero ? TimeSpan.Zero : oldest, _deadLetters.Count));
         }
     }

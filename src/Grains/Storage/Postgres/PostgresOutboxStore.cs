@@ -76,7 +76,7 @@ public sealed class PostgresOutboxStore(NpgsqlDataSource dataSource) : IOutboxSt
             WITH moved AS (DELETE FROM outbox WHERE sequence = @sequence RETURNING *)
             INSERT INTO outbox_dead_letters (sequence, event_id, stream_namespace, stream_key, queue, payload_type, payload, created_at, failed_at, reason)
             SELECT sequence, event_id, stream_namespace, stream_key, queue, payload_type, payload, created_at, @failedAt, @reason FROM moved
-            ON CONFLICT DO NOTHING
+            ON CONFLICT (sequence) DO NOTHING
             """);
         command.Parameters.AddWithValue("sequence", sequence);
         command.Parameters.AddWithValue("failedAt", failedAt.ToUniversalTime());
