@@ -31,6 +31,15 @@ internal sealed class ApiErrorHandling(RequestDelegate next, ILogger<ApiErrorHan
             context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(limited.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             await ApiEnvelope.WriteErrorAsync(context, ApiStatus.NotAllowed, limited.Message, StatusCodes.Status429TooManyRequests);
         }
+        catch (Exception ex) when (!context.Response.HasStarted && ClusterOutage.Matches(ex))
+        {
+            // A silo died or is being declared dead: its grains come back on the survivors within seconds.
+            logger.LogWarning("Request {Method} {Path} met a cluster outage: {Error}", context.Request.Method, context.Request.Path, ex.Message);
+            context.Response.Clear();
+            context.Response.Headers.RetryAfter = ClusterOutage.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await ApiEnvelope.WriteErrorAsync(context, ApiStatus.ErrorSavingEntity,
+                $"the cluster is recovering from a silo failure; retry after {ClusterOutage.RetryAfterSeconds} seconds", StatusCodes.Status503ServiceUnavailable);
+        }
         catch (Exception ex) when (!context.Response.HasStarted)
         {
             var (status, description, httpStatus) = Map(ex, context);
@@ -71,15 +80,30 @@ internal sealed class ApiErrorHandling(RequestDelegate next, ILogger<ApiErrorHan
                 return (ApiStatus.InvalidParameters, $"body: is not valid JSON ({json.Message.Split('.')[0]})", null);
             case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
                 return (ApiStatus.InternalError, "request aborted", StatusCodes.Status499ClientClosedRequest);
-            case TimeoutException:
-                logger.LogWarning(exception, "Request {Method} {Path} timed out", context.Request.Method, context.Request.Path);
-                return (ApiStatus.ErrorSavingEntity, "the server was too busy to finish the request in time; try again", StatusCodes.Status503ServiceUnavailable);
             default:
                 var traceId = Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier;
                 logger.LogError(exception, "Unhandled error in {Method} {Path} (trace {TraceId})", context.Request.Method, context.Request.Path, traceId);
                 return (ApiStatus.InternalError, $"internal error (trace {traceId})", null);
         }
     }
+}
+
+/// <summary>
+/// Failures that mean a silo is gone or unreachable, not that the request was wrong: answered 503 with Retry-After (and
+/// the wait in the envelope's description), never 500. A call to a dead silo fails within Orleans' response timeout.
+/// </summary>
+internal static class ClusterOutage
+{
+    /// <summary>About how long membership takes to declare a killed silo dead (see MembershipTuning).</summary>
+    public const int RetryAfterSeconds = 5;
+
+    public static bool Matches(Exception exception) => exception is
+        Orleans.Runtime.OrleansMessageRejectionException
+        or Orleans.Runtime.Messaging.ConnectionFailedException
+        or Orleans.Runtime.GatewayTooBusyException
+        or Orleans.Runtime.ClientNotAvailableException
+        or Orleans.Networking.Shared.SocketConnectionException
+        or TimeoutException;
 }
 
 /// <summary>Gives the HTTP server span the route it served (the .NET 10 span lacks it): "GET /api/v2/tz/list", http.route, status code.</summary>
