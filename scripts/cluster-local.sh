@@ -11,7 +11,8 @@
 #
 # Settings (environment):
 #   CLUSTER_DIR            state: pid files, logs, generated nginx config (default /tmp/scheduling-cluster)
-#   CLUSTER_BASE_PORT      nginx on it, the API hosts on +1 and +2, the worker's health port on +3 (58080)
+#   CLUSTER_BASE_PORT      nginx on it, the API hosts on +1 and +2, the worker's health port on +3, the Orleans
+#                          Dashboard (worker silo, loopback) on +4 (58080)
 #   CLUSTER_ORLEANS_PORT   Orleans silo ports: apihost1, apihost2 and the worker on +0, +1, +2, their gateways on
 #                          +10, +11, +12 (11111)
 #   CLUSTER_ID             the Orleans cluster id the three silos share (scheduling-local)
@@ -34,6 +35,7 @@ readonly API2_PORT=$((BASE_PORT + 2))
 readonly ORLEANS_PORT="${CLUSTER_ORLEANS_PORT:-11111}"
 readonly CLUSTER_ID="${CLUSTER_ID:-scheduling-local}"
 readonly SILO_PORT=$((BASE_PORT + 3))
+readonly DASHBOARD_PORT=$((BASE_PORT + 4))
 readonly PG_PORT="${CLUSTER_PG_PORT:-55433}"
 # Under /tmp like scripts/test.sh: as root the server runs as `postgres`, which must reach its directory.
 readonly PG_ROOT="/tmp/scheduling-cluster-postgres-${PG_PORT}"
@@ -254,7 +256,7 @@ start_silo() {
   local orleans
   mapfile -t orleans < <(orleans_env 2)
   start_process silo "${SILO_DIR}" "${DOTNET_ENV[@]}" "${orleans[@]}" "Workers__Enabled=true" "Workers__SiloName=local-silo" \
-    "Orleans__SiloName=local-silo" \
+    "Orleans__SiloName=local-silo" "Dashboard__Url=http://127.0.0.1:${DASHBOARD_PORT}" \
     "OTEL_SERVICE_NAME=scheduling-worker" "Host__ShutdownTimeout=00:00:30" \
     dotnet Scheduling.Silo.dll --urls "http://127.0.0.1:${SILO_PORT}" ${CLUSTER_EXTRA_ARGS:-}
 }
@@ -343,6 +345,7 @@ cluster is up (state in ${CLUSTER_DIR}):
   apihost1      http://127.0.0.1:${API1_PORT}   pid $(running_pid apihost1)
   apihost2      http://127.0.0.1:${API2_PORT}   pid $(running_pid apihost2)
   worker silo   http://127.0.0.1:${SILO_PORT}/health/ready   pid $(running_pid silo)
+  dashboard     http://127.0.0.1:${DASHBOARD_PORT}/dashboard/   (Orleans Dashboard)
   nginx         pid $(running_pid nginx)
   PostgreSQL    $(connection_string)
   logs          ${LOG_DIR}

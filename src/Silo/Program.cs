@@ -8,7 +8,8 @@ namespace Scheduling.Silo;
 /// <summary>
 /// A worker silo: grains and the background workers (stream delivery for webhooks, reminders) on the
 /// shared storage. No API: its HTTP port answers health probes only. API hosts run with
-/// Runtime:WorkersEnabled=false and leave the background work to silos like this one.
+/// Workers:Enabled=false and leave the background work to silos like this one. Operators reach the Orleans Dashboard
+/// here (<see cref="OperatorDashboard"/>).
 /// </summary>
 public static class Program
 {
@@ -18,9 +19,11 @@ public static class Program
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = WorkerDefaults });
         builder.AddSchedulingSilo();
         builder.AddWorkerHealth();
+        builder.AddOperatorDashboard();
 
         var app = builder.Build();
         app.MapWorkerHealth();
+        app.MapOperatorDashboard(builder.Configuration);
         await app.RunAsync();
     }
 

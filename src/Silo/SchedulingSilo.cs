@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Hosting;
 using Orleans.Providers;
 using Orleans.Runtime.Hosting;
@@ -127,6 +128,10 @@ public static class SchedulingSilo
             silo.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o => o.JsonSerializerOptions.IncludeFields = false);
             silo.Configure<ClusterMembershipOptions>(MembershipTuning.Apply);
             silo.AddActivityPropagation();
+
+            // Every silo feeds the Orleans Dashboard (the worker silo serves it: OperatorDashboard); live log streaming
+            // stays off, since logs may carry personal data.
+            silo.AddDashboard(o => o.HideTrace = true);
 
             // What we add to Orleans: grain state whose writes carry the turn's events, reminders and rows; the stream
             // provider over the outbox those events are written to; the filter that ends each turn of such a grain.

@@ -8,6 +8,7 @@ namespace Scheduling.Silo.Tests;
 /// <summary>The worker silo executable, run as operators run it: a process on PostgreSQL, stopped with SIGTERM.</summary>
 public sealed class WorkerSiloTests : IAsyncLifetime
 {
+    private readonly int _dashboardPort = FreePorts.Next();
     private PostgresTestDatabase _database = null!;
 
     public async Task InitializeAsync() => _database = await PostgresTestDatabase.CreateAsync();
@@ -32,6 +33,16 @@ public sealed class WorkerSiloTests : IAsyncLifetime
         Assert.True(ready.GetProperty("workers").GetBoolean());
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/v2/tz/list")).StatusCode);
+
+        // The Orleans Dashboard answers on its own (loopback) listener, and only there.
+        using (var dashboard = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_dashboardPort}") })
+        {
+            var page = await dashboard.GetAsync("/dashboard/");
+            Assert.True(page.IsSuccessStatusCode, $"dashboard: {(int)page.StatusCode}");
+            Assert.Contains("Orleans", await page.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/dashboard/")).StatusCode);
 
         await worker.TerminateAsync();
         await worker.WaitForExitAsync(TimeSpan.FromSeconds(30));
@@ -72,6 +83,7 @@ public sealed class WorkerSiloTests : IAsyncLifetime
         settings["Storage__Provider"] = "Postgres";
         settings["ConnectionStrings__Postgres"] = _database.ConnectionString;
         settings["Workers__SiloName"] = "test-worker";
+        settings["Dashboard__Url"] = $"http://127.0.0.1:{_dashboardPort}";
         foreach (var (key, value) in FreePorts.OrleansSettings())
         {
             settings[key.Replace(":", "__", StringComparison.Ordinal)] = value!;
