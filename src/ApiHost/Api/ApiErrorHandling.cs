@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Http.Metadata;
 using Scheduling.Contracts.Errors;
 using Scheduling.Contracts.Records;
 
@@ -104,31 +102,4 @@ internal static class ClusterOutage
         or Orleans.Runtime.ClientNotAvailableException
         or Orleans.Networking.Shared.SocketConnectionException
         or TimeoutException;
-}
-
-/// <summary>Gives the HTTP server span the route it served (the .NET 10 span lacks it): "GET /api/v2/tz/list", http.route, status code.</summary>
-internal sealed class RouteTelemetry(RequestDelegate next)
-{
-    public async Task InvokeAsync(HttpContext context)
-    {
-        try
-        {
-            await next(context);
-        }
-        finally
-        {
-            if (context.Features.Get<IHttpActivityFeature>()?.Activity is { IsAllDataRequested: true } activity)
-            {
-                var route = context.GetEndpoint()?.Metadata.GetMetadata<IRouteDiagnosticsMetadata>()?.Route;
-                if (route is not null)
-                {
-                    var template = route.StartsWith('/') ? route : "/" + route;
-                    activity.DisplayName = $"{context.Request.Method} {template}";
-                    activity.SetTag("http.route", template);
-                }
-
-                activity.SetTag("http.response.status_code", context.Response.StatusCode);
-            }
-        }
-    }
 }

@@ -48,7 +48,6 @@ public static class ApiHostSetup
     {
         // Behind nginx the client is in X-Forwarded-For; only trusted proxies may say so (per-address rate limits).
         app.UseForwardedHeaders();
-        app.UseMiddleware<RouteTelemetry>();
         app.UseMiddleware<ApiErrorHandling>();
         return app;
     }

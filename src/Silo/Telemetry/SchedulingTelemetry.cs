@@ -1,61 +1,59 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Scheduling.Grains.Telemetry;
 using Scheduling.Silo.Hosting;
+using Scheduling.Silo.Webhooks;
 
 namespace Scheduling.Silo.Telemetry;
 
 /// <summary>
-/// Extra telemetry wiring: tests add in-memory exporters here; hosts could add sources. Applied after
-/// the standard sources and meters.
-/// </summary>
-public sealed class SchedulingTelemetryOptions
-{
-    public List<Action<IOpenTelemetryBuilder>> Configure { get; } = [];
-}
-
-/// <summary>
-/// OpenTelemetry for a silo or API host, wired without OpenTelemetry.Extensions.Hosting (not in this
-/// build's registry): the SDK is a DI singleton, so the container disposes (and flushes) it on shutdown.
-/// It exists only when something consumes it (an OTLP endpoint or a configured exporter): with no
-/// listener, activities are never created and the hot paths pay nothing.
+/// OpenTelemetry for a silo or API host (DESIGN §8), through OpenTelemetry.Extensions.Hosting in the style of
+/// eShop's ServiceDefaults: what to collect (resource, instrumentation, sources, meters), then where to send it
+/// (OTLP, only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is configured).
+/// <para>
+/// The providers exist only when something consumes them: an OTLP endpoint here, or a host or test that adds an
+/// exporter of its own with <c>services.AddOpenTelemetry().WithTracing(...)</c> / <c>.WithMetrics(...)</c> (the
+/// collection configured here applies to those providers too). With no provider there is no listener, so requests
+/// and grain calls create no activities and the hot paths pay nothing. The providers are disposed with the host's
+/// services when it shuts down, which flushes them through their exporters.
+/// </para>
 /// </summary>
 public static class SchedulingTelemetry
 {
-    /// <summary>Trace sources: ours and the built-in ones operators need.</summary>
+    /// <summary>Orleans' trace sources (grain calls; application-level spans).</summary>
+    public const string OrleansRuntimeSource = "Microsoft.Orleans.Runtime";
+
+    /// <inheritdoc cref="OrleansRuntimeSource"/>
+    public const string OrleansApplicationSource = "Microsoft.Orleans.Application";
+
+    /// <summary>Orleans' meter.</summary>
+    public const string OrleansMeter = "Microsoft.Orleans";
+
+    /// <summary>
+    /// Trace sources besides those the ASP.NET Core, HttpClient and Npgsql instrumentation add
+    /// (<c>Microsoft.AspNetCore</c>, <c>System.Net.Http</c>, <c>Npgsql</c>).
+    /// </summary>
     public static IReadOnlyList<string> Sources { get; } =
     [
-        "Microsoft.Orleans.Runtime",
-        "Microsoft.Orleans.Application",
-        "Scheduling.Grains",
-        "Scheduling.Silo",
-        "Scheduling.ApiHost",
-        "Microsoft.AspNetCore",
-        "System.Net.Http",
-        "Npgsql",
+        OrleansRuntimeSource,
+        OrleansApplicationSource,
     ];
 
-    /// <summary>Meters: ours and the built-in ones the dashboards query.</summary>
+    /// <summary>
+    /// Meters besides those the ASP.NET Core, HttpClient, runtime and Npgsql instrumentation add
+    /// (<c>Microsoft.AspNetCore.*</c>, <c>System.Net.Http</c>, <c>System.Net.NameResolution</c>, <c>System.Runtime</c>, <c>Npgsql</c>).
+    /// </summary>
     public static IReadOnlyList<string> Meters { get; } =
     [
-        "Microsoft.Orleans",
         DomainMeter.Name,
-        "Scheduling.Silo",
-        "Scheduling.ApiHost",
-        "Microsoft.AspNetCore.Hosting",
-        "Microsoft.AspNetCore.Server.Kestrel",
-        "Microsoft.AspNetCore.Routing",
-        "Microsoft.AspNetCore.Diagnostics",
-        "Microsoft.AspNetCore.RateLimiting",
-        "System.Net.Http",
-        "System.Runtime",
-        "Npgsql",
+        WebhookTelemetry.MeterName,
+        OrleansMeter,
     ];
 
     public static TBuilder AddSchedulingTelemetry<TBuilder>(this TBuilder builder)
@@ -63,58 +61,43 @@ public static class SchedulingTelemetry
     {
         var configuration = builder.Configuration;
         var serviceName = configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName;
-        builder.Services.AddOptions<SchedulingTelemetryOptions>();
-        builder.Services.AddSingleton(sp =>
+        var services = builder.Services;
+
+        // What to collect. These apply to whichever providers get created; on their own they create none.
+        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing
+            .ConfigureResource(resource => Describe(resource, serviceName))
+            .AddAspNetCoreInstrumentation()
+            .AddHttpClientInstrumentation()
+            .AddNpgsql()
+            .AddSource([.. Sources]));
+        services.ConfigureOpenTelemetryMeterProvider(metrics => metrics
+            .ConfigureResource(resource => Describe(resource, serviceName))
+            .AddAspNetCoreInstrumentation()
+            .AddHttpClientInstrumentation()
+            .AddRuntimeInstrumentation()
+            .AddNpgsqlInstrumentation()
+            .AddMeter([.. Meters]));
+
+        // Where to send it: OTLP when an endpoint is configured. The exporters read the OTEL_EXPORTER_OTLP_* and
+        // OTEL_METRIC_EXPORT_INTERVAL settings from the app's configuration (environment, appsettings, command
+        // line). Traces and metrics only (UseOtlpExporter would add logs, which the collector has no pipeline for).
+        if (!string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            var extra = sp.GetRequiredService<IOptions<SchedulingTelemetryOptions>>().Value.Configure;
-            var otlp = !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-            if (!otlp && extra.Count == 0)
-            {
-                return new SchedulingTelemetrySdk(null);
-            }
+            services.AddOpenTelemetry()
+                .WithTracing(tracing => tracing.AddOtlpExporter())
+                .WithMetrics(metrics => metrics.AddOtlpExporter());
+        }
 
-            var siloName = sp.GetRequiredService<IOptions<WorkerOptions>>().Value.SiloName;
-            return new SchedulingTelemetrySdk(OpenTelemetrySdk.Create(otel =>
-            {
-                // Without the app's configuration the SDK would ignore OTEL_* settings from appsettings or the command line.
-                otel.Services.AddSingleton<IConfiguration>(configuration);
-                otel.ConfigureResource(r => r.AddService(serviceName, serviceInstanceId: siloName));
-                otel.WithTracing(t => t.AddSource([.. Sources]));
-                otel.WithMetrics(m => m.AddMeter([.. Meters]));
-                if (otlp)
-                {
-                    otel.UseOtlpExporter();
-                }
-
-                foreach (var configure in extra)
-                {
-                    configure(otel);
-                }
-            }));
-        });
-        builder.Services.AddHostedService<TelemetryStarter>();
         return builder;
     }
 
-    /// <summary>Creating the SDK in a hosted service's constructor makes its listeners exist before Kestrel takes requests.</summary>
-    private sealed class TelemetryStarter(SchedulingTelemetrySdk sdk) : IHostedService
+    /// <summary>service.name, and the silo's name (<c>Workers:SiloName</c>) as service.instance.id: Prometheus' <c>job</c> and <c>instance</c>.</summary>
+    private static void Describe(ResourceBuilder resource, string serviceName) => resource
+        .AddService(serviceName, autoGenerateServiceInstanceId: false)
+        .AddDetector(sp => new SiloInstanceDetector(sp.GetRequiredService<IOptions<WorkerOptions>>().Value.SiloName));
+
+    private sealed class SiloInstanceDetector(string siloName) : IResourceDetector
     {
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken)
-        {
-            // Flush before the container disposes everything else.
-            sdk.Sdk?.MeterProvider.ForceFlush(5000);
-            sdk.Sdk?.TracerProvider.ForceFlush(5000);
-            return Task.CompletedTask;
-        }
+        public Resource Detect() => new([new("service.instance.id", siloName)]);
     }
-}
-
-/// <summary>The SDK, when telemetry is consumed at all; disposed with the container.</summary>
-public sealed class SchedulingTelemetrySdk(OpenTelemetrySdk? sdk) : IDisposable
-{
-    public OpenTelemetrySdk? Sdk { get; } = sdk;
-
-    public void Dispose() => Sdk?.Dispose();
 }

@@ -2,7 +2,6 @@ using System.Net.Http.Json;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using Scheduling.ApiHost.Tests.Appointments;
 using Scheduling.ApiHost.Tests.Harness;
@@ -12,7 +11,6 @@ using Scheduling.Grains.Webhooks;
 using Orleans;
 using Orleans.Runtime;
 using Scheduling.Grains.Storage;
-using Scheduling.Silo.Telemetry;
 using Scheduling.Silo.Webhooks;
 using Scheduling.TestSupport;
 
@@ -86,7 +84,7 @@ public sealed class DashboardMetricsTests
             services: services =>
             {
                 services.AddGrainAssembly(typeof(DashboardProbeGrain).Assembly);
-                services.Configure<SchedulingTelemetryOptions>(o => o.Configure.Add(otel => otel.WithMetrics(m => m.AddReader(metrics.Reader))));
+                services.AddOpenTelemetry().WithMetrics(m => m.AddReader(metrics.Reader));
             },
             // Reminders fire when the test says so, not when a background pass happens to run.
             settings: new Dictionary<string, string?> { ["Workers:Enabled"] = "false", ["Webhooks:AllowPrivateTargets"] = "true" });

@@ -8,8 +8,8 @@ namespace Scheduling.ApiHost.Tests.Operations;
 public sealed record ExportedInstrument(string Name, string Unit, MetricType Type, IReadOnlySet<string> AttributeKeys);
 
 /// <summary>
-/// Collects what the SDK exports (the InMemory exporter is not in this build's registry). Points are
-/// reused by the SDK, so only names, units, kinds and attribute keys are copied, during Export.
+/// Collects what the SDK exports, on demand (<see cref="Collect"/>) rather than on a timer. Points are reused by
+/// the SDK, so only what the dashboard check needs (names, units, kinds, attribute keys) is copied, during Export.
 /// </summary>
 public sealed class ExportedMetrics : BaseExporter<Metric>
 {

@@ -20,6 +20,10 @@ public sealed class OtlpExportTests
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Url,
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             ["OTEL_SERVICE_NAME"] = "scheduling-otlp-test",
+
+            // Nothing is exported on a timer during the test: what arrives, the shutdown flush sent.
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "60000",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "60000",
         });
         await using (factory)
         {
@@ -37,7 +41,16 @@ public sealed class OtlpExportTests
             Assert.Equal(0, signUp.StatusCode);
         }
 
-        // Disposing the host flushes both providers through the exporter.
+        // Disposing the host flushes both providers through the exporter. WebApplicationFactory's dispose may return
+        // while the entry point's RunAsync is still disposing the host's services (the providers among them), so the
+        // exports are awaited.
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!(receiver.Spans.Any(s => s.TraceId == traceId && s.Kind == 2) && receiver.Requests.Any(r => r.Path == "/v1/metrics"))
+               && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
         Assert.Empty(receiver.Problems);
         var server = Assert.Single(receiver.Spans, s => s.TraceId == traceId && s.Kind == 2);
         Assert.Equal("POST /api/v2/account/", server.Name);
