@@ -129,9 +129,12 @@ public static class SchedulingSilo
             silo.Configure<ClusterMembershipOptions>(MembershipTuning.Apply);
             silo.AddActivityPropagation();
 
-            // Every silo feeds the Orleans Dashboard (the worker silo serves it: OperatorDashboard); live log streaming
-            // stays off, since logs may carry personal data.
-            silo.AddDashboard(o => o.HideTrace = true);
+            // Every silo feeds the Orleans Dashboard (the worker silo serves it: OperatorDashboard) unless
+            // Dashboard:Enabled is false; live log streaming stays off, since logs may carry personal data.
+            if (configuration.GetValue("Dashboard:Enabled", true))
+            {
+                silo.AddDashboard(o => o.HideTrace = true);
+            }
 
             // What we add to Orleans: grain state whose writes carry the turn's events, reminders and rows; the stream
             // provider over the outbox those events are written to; the filter that ends each turn of such a grain.
@@ -140,6 +143,8 @@ public static class SchedulingSilo
             silo.Services.AddScoped<GrainOutbox>();
             silo.AddIncomingGrainCallFilter<OutboxCallFilter>();
             silo.Services.AddSingleton<OutboxStreamTelemetry>();
+            silo.Services.AddSingleton<OutboxCommits>();
+            silo.Services.AddOptions<OutboxStreamOptions>().Bind(configuration.GetSection(OutboxStreamOptions.SectionName));
             silo.AddPersistentStreams(OutboxQueues.ProviderName, OutboxQueueAdapterFactory.Create, stream =>
             {
                 stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);

@@ -115,9 +115,10 @@ public sealed class GrainOutbox
     public void Discard() => TakePending();
 
     /// <summary>Appends events queued by a turn that wrote no state. Attachments cannot go out without a state write.</summary>
-    public async Task FlushAsync(IOutboxStore store)
+    public async Task FlushAsync(IOutboxStore store, OutboxCommits commits)
     {
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(commits);
         var (messages, attachments, _) = TakePending();
         if (attachments.Count > 0)
         {
@@ -128,6 +129,7 @@ public sealed class GrainOutbox
         if (messages.Count > 0)
         {
             await store.AppendAsync(messages, CancellationToken.None);
+            commits.Committed(messages);
         }
     }
 

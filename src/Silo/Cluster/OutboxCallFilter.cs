@@ -7,7 +7,7 @@ namespace Scheduling.Silo.Cluster;
 /// write (the change did not happen, so neither do its events), and events raised by a turn that wrote no state are
 /// appended on their own before the caller hears back, so their order with later turns holds.
 /// </summary>
-public sealed class OutboxCallFilter(IOutboxStore store) : IIncomingGrainCallFilter
+public sealed class OutboxCallFilter(IOutboxStore store, OutboxCommits commits) : IIncomingGrainCallFilter
 {
     public async Task Invoke(IIncomingGrainCallContext context)
     {
@@ -31,7 +31,7 @@ public sealed class OutboxCallFilter(IOutboxStore store) : IIncomingGrainCallFil
 
         if (outbox.HasPending)
         {
-            await outbox.FlushAsync(store);
+            await outbox.FlushAsync(store, commits);
         }
     }
 }

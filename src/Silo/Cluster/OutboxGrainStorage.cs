@@ -12,7 +12,7 @@ namespace Scheduling.Silo.Cluster;
 /// state's version, and the PostgreSQL store group-commits many grains' writes in one transaction (Orleans' own ADO.NET
 /// storage makes a round trip per write and cannot carry rows of ours). State is plain JSON, versions are the ETag.
 /// </summary>
-public sealed class OutboxGrainStorage(IStateStore store, IGrainContextAccessor activations, GrainStateJson json) : IGrainStorage
+public sealed class OutboxGrainStorage(IStateStore store, IGrainContextAccessor activations, GrainStateJson json, OutboxCommits commits) : IGrainStorage
 {
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
@@ -57,6 +57,11 @@ public sealed class OutboxGrainStorage(IStateStore store, IGrainContextAccessor 
         try
         {
             var version = await store.WriteAsync(write, CancellationToken.None);
+            if (messages.Count > 0)
+            {
+                commits.Committed(messages);
+            }
+
             grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
             grainState.RecordExists = !clear;
             if (clear)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Providers.Streams.Common;
 using Orleans.Streams;
@@ -21,9 +22,11 @@ public sealed class OutboxQueueAdapterFactory(
     string providerName,
     IOutboxStore store,
     GrainStateJson json,
-    TimeProvider time,
     OutboxStreamTelemetry telemetry,
+    OutboxCommits commits,
+    TimeProvider time,
     IHostApplicationLifetime lifetime,
+    IOptions<OutboxStreamOptions> options,
     ILoggerFactory loggerFactory) : IQueueAdapterFactory, IQueueAdapter
 {
     private readonly SimpleQueueAdapterCache _cache = new(new SimpleQueueCacheOptions(), providerName, loggerFactory);
@@ -48,25 +51,41 @@ public sealed class OutboxQueueAdapterFactory(
         Task.FromResult<IStreamFailureHandler>(new OutboxDeadLetters(store, time, telemetry, lifetime, loggerFactory.CreateLogger<OutboxDeadLetters>()));
 
     public IQueueAdapterReceiver CreateReceiver(QueueId queueId) =>
-        new OutboxQueueReceiver((int)queueId.GetNumericId(), store, json, telemetry);
+        // Real time on purpose: a polling pace, not logic a test clock should drive.
+        new OutboxQueueReceiver((int)queueId.GetNumericId(), store, json, telemetry, commits, TimeProvider.System, options.Value.IdlePollInterval);
 
     /// <summary>
     /// A publish through Orleans' stream API (not from a grain's outbox): appended to the outbox on its own, so it takes
     /// the same path to the subscribers.
     /// </summary>
-    public Task QueueMessageBatchAsync<T>(StreamId streamId, IEnumerable<T> events, StreamSequenceToken? token, Dictionary<string, object>? requestContext)
+    public async Task QueueMessageBatchAsync<T>(StreamId streamId, IEnumerable<T> events, StreamSequenceToken? token, Dictionary<string, object>? requestContext)
     {
         ArgumentNullException.ThrowIfNull(events);
         var now = time.GetUtcNow();
         var messages = events.Select(e => StreamPayload.CreateMessage<object>(streamId, e!, Guid.CreateVersion7(), now, json.Options)).ToList();
-        return store.AppendAsync(messages, CancellationToken.None);
+        await store.AppendAsync(messages, CancellationToken.None);
+        commits.Committed(messages);
     }
 }
 
-/// <summary>Reads one queue of the outbox for its pulling agent.</summary>
-internal sealed class OutboxQueueReceiver(int queue, IOutboxStore store, GrainStateJson json, OutboxStreamTelemetry telemetry) : IQueueAdapterReceiver
+/// <summary>
+/// Reads one queue of the outbox for its pulling agent: at once after this silo committed to the queue or while reads
+/// keep finding events, else every idle poll interval (for events other silos committed), instead of at every tick of
+/// the agent.
+/// </summary>
+internal sealed class OutboxQueueReceiver(
+    int queue,
+    IOutboxStore store,
+    GrainStateJson json,
+    OutboxStreamTelemetry telemetry,
+    OutboxCommits commits,
+    TimeProvider time,
+    TimeSpan idlePollInterval) : IQueueAdapterReceiver
 {
     private const int DefaultBatch = 256;
+
+    private long _lastReadTimestamp;
+    private bool _lastReadFound = true;
 
     // Where this receiver stands in its queue. A new receiver (this silo took the queue over, or started) reads from the
     // beginning: what is still in the outbox was not delivered, whoever read it before.
@@ -76,7 +95,15 @@ internal sealed class OutboxQueueReceiver(int queue, IOutboxStore store, GrainSt
 
     public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount)
     {
+        var committedHere = commits.TakeDirty(queue);
+        if (!committedHere && !_lastReadFound && time.GetElapsedTime(_lastReadTimestamp) < idlePollInterval)
+        {
+            return [];
+        }
+
+        _lastReadTimestamp = time.GetTimestamp();
         var records = await store.ReadAsync(queue, _after, maxCount > 0 ? maxCount : DefaultBatch, CancellationToken.None);
+        _lastReadFound = records.Count > 0;
         if (records.Count == 0)
         {
             return [];
@@ -111,6 +138,15 @@ internal sealed class OutboxQueueReceiver(int queue, IOutboxStore store, GrainSt
     }
 
     public Task Shutdown(TimeSpan timeout) => Task.CompletedTask;
+}
+
+/// <summary>Settings of the outbox stream provider, bound from configuration section "Streams:Outbox".</summary>
+public sealed class OutboxStreamOptions
+{
+    public const string SectionName = "Streams:Outbox";
+
+    /// <summary>How often a receiver reads its queue when this silo committed nothing to it (events of other silos).</summary>
+    public TimeSpan IdlePollInterval { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 /// <summary>One outbox event as Orleans' cache and pulling agent carry it to the subscribers (across silos too).</summary>

@@ -26,6 +26,7 @@ public sealed class ApiHostFactory(
         builder.UseSetting("RateLimits:AnonymousPerSecond", "100000");
         builder.UseSetting("RateLimits:AnonymousBurst", "100000");
         builder.UseSetting("Demo:Enabled", "false");
+        builder.UseSetting("Dashboard:Enabled", "false");
 
         // Every host is a silo on free ports, of its own cluster unless it shares a database with others: hosts of one
         // PostgreSQL database form one cluster, as silos of one deployment do.
