@@ -102,6 +102,8 @@ public static class SchedulingSilo
                 {
                     o.SiloPort = orleans.SiloPort;
                     o.GatewayPort = orleans.GatewayPort;
+                    // Loopback unless configured: silos of one machine. A silo on a network (a container) advertises the
+                    // address the others reach it at (docker-compose.yml gives each one a fixed address).
                     o.AdvertisedIPAddress = orleans.AdvertisedIPAddress ?? IPAddress.Loopback;
                     o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, orleans.SiloPort);
                     o.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Any, orleans.GatewayPort);
