@@ -7,7 +7,7 @@ namespace Scheduling.Contracts.Appointments;
 /// An appointment change, published by the calendar that made it on stream <see cref="StreamNamespace"/>
 /// keyed by the appointment's id, in the same transaction as the change (SPEC §9, DESIGN §7): webhooks and
 /// reminders read these. One stream per appointment keeps each appointment's events in order (all its readers
-/// need) while the pump delivers different appointments' events side by side: one stream per company made a
+/// need) while the stream provider delivers different appointments' events side by side: one stream per company made a
 /// busy company's events wait in one line behind each other's database writes. <see cref="Appointment"/> is the appointment after the change (for a delete: as it was, with the
 /// version the delete gave it); <see cref="Previous"/> is where it was before a reschedule.
 /// </summary>

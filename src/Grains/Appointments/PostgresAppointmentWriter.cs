@@ -97,7 +97,7 @@ public sealed class PostgresAppointmentWriter : IPostgresAttachmentWriter
     /// fixed-format UTC text, so text order is time order). One update for all clients; a client booked more than once
     /// gets the latest start (the first of equal ones), as notes made one by one would leave it. In the bookings'
     /// transaction, so a note never names an appointment that did not commit; client rows are shared with other
-    /// calendars' bookings, so the runtime locks them in id order first.
+    /// calendars' bookings, so the storage locks them in id order first.
     /// </summary>
     public SharedRowUpdate? SharedRowUpdate(IReadOnlyList<IStateWriteAttachment> attachments)
     {

@@ -58,7 +58,7 @@ public static class SiloHosting
 
     /// <summary>
     /// One line when the silo is up and one when it starts stopping, so an operator reading the logs sees
-    /// which silo did what. Registered after the runtime, so it stops (and logs) before the workers stop.
+    /// which silo did what. Registered after Orleans, so it stops (and logs) before the silo stops.
     /// </summary>
     private sealed class SiloLifecycleLog(
         IOptions<WorkerOptions> runtime,

@@ -12,7 +12,7 @@ namespace Scheduling.Grains.Storage.Postgres;
 /// statement for the whole group (the state versions, the outbox rows, each attachment writer's rows). When any write of a group
 /// misses its version or fails, the group rolls back and each write is replayed alone, so a bad write fails
 /// by itself with its own error and the others commit. Reads are grouped the same way: the reads that queue while
-/// a lookup is in flight (activations the stream pump starts side by side) go out as one query.
+/// a lookup is in flight (activations the stream provider starts side by side) go out as one query.
 /// </summary>
 public sealed class PostgresGrainStorage : IStateStore, IStorageHealth, IAsyncDisposable, IDisposable
 {
