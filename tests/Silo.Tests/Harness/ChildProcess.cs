@@ -87,6 +87,17 @@ public sealed class ChildProcess : IAsyncDisposable
         Assert.Equal(0, kill.ExitCode);
     }
 
+    /// <summary>
+    /// SIGKILL (kill -9): the process dies at once, without a graceful stop; its sockets are closed by the kernel and
+    /// nothing it held (membership row, leases) is released by it. Returns once the process has exited.
+    /// </summary>
+    public async Task KillAsync(TimeSpan timeout)
+    {
+        // Process.Kill() without the tree sends SIGKILL to this one process on Unix: `dotnet app.dll` runs in it.
+        _process.Kill();
+        await WaitForExitAsync(timeout);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
