@@ -20,9 +20,15 @@ public static class OperatorDashboard
     {
         if (builder.Configuration.GetValue("Dashboard:Enabled", true))
         {
+            // The dashboard's listener joins the ones the host has already (--urls, or ASPNETCORE_HTTP_PORTS as in the
+            // container image, or the worker's default), since naming URLs replaces every other way of choosing them.
             var url = builder.Configuration["Dashboard:Url"] ?? DefaultUrl;
-            var existing = builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey);
-            builder.WebHost.UseUrls([.. (existing ?? WorkerHealth.DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries), url]);
+            var existing = builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey) is { Length: > 0 } urls
+                ? urls.Split(';', StringSplitOptions.RemoveEmptyEntries)
+                : builder.Configuration["http_ports"] is { Length: > 0 } ports
+                    ? [.. ports.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(port => $"http://*:{port}")]
+                    : [WorkerHealth.DefaultUrl];
+            builder.WebHost.UseUrls([.. existing, url]);
         }
 
         return builder;

@@ -56,13 +56,14 @@ public sealed class OtlpExportTests
         Assert.Equal("POST /api/v2/account/", server.Name);
         Assert.Equal("/api/v2/account/", server.Attributes["http.route"]);
         Assert.Equal("200", server.Attributes["http.response.status_code"]);
-        var grainCalls = receiver.Spans.Where(s => s.ParentSpanId == server.SpanId && s.Attributes.GetValueOrDefault("rpc.system") == "scheduling-grains").ToList();
+        // Orleans' client spans of the request's grain calls (activity propagation), children of the HTTP span.
+        var grainCalls = receiver.Spans.Where(s => s.ParentSpanId == server.SpanId && s.Attributes.GetValueOrDefault("rpc.system") == "orleans").ToList();
         Assert.NotEmpty(grainCalls);
         Assert.All(grainCalls, call => Assert.Equal(server.TraceId, call.TraceId));
-        Assert.Contains(grainCalls, call => call.Name.StartsWith("IAccountGrain.", StringComparison.Ordinal));
+        Assert.Contains(grainCalls, call => call.Name.StartsWith("IAccountGrain/", StringComparison.Ordinal));
 
         Assert.Contains("http.server.request.duration", receiver.MetricNames);
-        Assert.Contains("scheduling.grain.call.duration", receiver.MetricNames);
+        Assert.Contains("orleans-catalog-activations", receiver.MetricNames);
         Assert.All(receiver.Requests, r => Assert.Equal("application/x-protobuf", r.ContentType));
         Assert.Contains(receiver.Requests, r => r.Path == "/v1/traces");
         Assert.Contains(receiver.Requests, r => r.Path == "/v1/metrics");

@@ -31,7 +31,7 @@ public sealed class TelemetryWiringTests
             services: services => services.AddOpenTelemetry()
                 .WithTracing(t => t.AddInMemoryExporter(new ExportedItems<System.Diagnostics.Activity>()))
                 .WithMetrics(m => m.AddInMemoryExporter(new ExportedItems<Metric>())),
-            settings: new Dictionary<string, string?> { ["OTEL_SERVICE_NAME"] = "scheduling-wiring-test", ["Runtime:SiloName"] = "silo-w1" });
+            settings: new Dictionary<string, string?> { ["OTEL_SERVICE_NAME"] = "scheduling-wiring-test", ["Workers:SiloName"] = "silo-w1" });
         Assert.True((await factory.CreateClient().GetAsync("/health/ready")).IsSuccessStatusCode);
 
         BaseProvider[] providers = [factory.Services.GetRequiredService<TracerProvider>(), factory.Services.GetRequiredService<MeterProvider>()];

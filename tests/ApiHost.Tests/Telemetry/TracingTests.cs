@@ -120,9 +120,14 @@ public sealed class TracingTests
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(missingPath)).StatusCode);
 
         var server = await WaitForAsync(finished, a => a.Kind == ActivityKind.Server && a.DisplayName == "GET /test/echo/{text}");
-        var grainCall = await WaitForAsync(finished, a => a.DisplayName == "IEchoGrain.EchoAsync");
+        // Orleans' own spans (activity propagation): the caller's client span is a child of the HTTP span, the grain's
+        // server span a child of that client span.
+        var grainCall = await WaitForAsync(finished, a => a.DisplayName == "IEchoGrain/EchoAsync" && a.Kind == ActivityKind.Client);
+        var grainTurn = await WaitForAsync(finished, a => a.DisplayName == "IEchoGrain/EchoAsync" && a.Kind == ActivityKind.Server);
         Assert.Equal(server.TraceId, grainCall.TraceId);
         Assert.Equal(server.SpanId, grainCall.ParentSpanId);
+        Assert.Equal(grainCall.SpanId, grainTurn.ParentSpanId);
+        Assert.Equal("orleans", grainCall.GetTagItem("rpc.system"));
         Assert.Equal("/test/echo/{text}", server.GetTagItem("http.route"));
         Assert.Equal(200, server.GetTagItem("http.response.status_code"));
         Assert.Equal("GET", server.GetTagItem("http.request.method"));
