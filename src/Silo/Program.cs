@@ -37,5 +37,7 @@ public static class Program
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         // A worker's log lines come from background passes; the scopes carry their trace ids.
         ["Logging:Console:FormatterOptions:IncludeScopes"] = "true",
+        // Operators open the Orleans Dashboard here (OperatorDashboard).
+        ["Dashboard:Enabled"] = "true",
     };
 }
