@@ -17,9 +17,10 @@ using Scheduling.TestSupport;
 namespace Scheduling.ApiHost.Tests.Operations;
 
 /// <summary>
-/// Every dashboard query must name series the running app really exports: the API host on PostgreSQL,
-/// on Kestrel, with an in-test exporter, is exercised (requests, grain calls, a storage conflict, a
-/// reminder, a webhook delivery) and its instruments are translated to Prometheus names the way the OTLP receiver does.
+/// Every dashboard query must name series the running app really exports: the API host (an Orleans silo) on PostgreSQL,
+/// on Kestrel, with an in-test exporter, is exercised (requests, grain calls, a timed-out and a canceled call, storage
+/// conflicts and a failed read, a long turn, stream deliveries, reminders, deactivations, a webhook delivery) and its
+/// instruments are translated to Prometheus names the way the OTLP receiver does.
 /// </summary>
 public sealed class DashboardMetricsTests
 {
@@ -29,26 +30,10 @@ public sealed class DashboardMetricsTests
     [Fact]
     public async Task EveryDashboardQueryNamesMetricsAndLabelsTheRunningAppExports()
     {
-        var exported = await ExerciseTheAppAsync();
-
-        var series = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        foreach (var instrument in exported)
-        {
-            foreach (var name in PrometheusNames.SeriesNames(instrument.Name, instrument.Unit, instrument.Type))
-            {
-                var labels = new HashSet<string>(instrument.AttributeKeys.Select(PrometheusNames.LabelName), StringComparer.Ordinal);
-                labels.UnionWith(s_targetLabels);
-                if (name.EndsWith("_bucket", StringComparison.Ordinal))
-                {
-                    labels.Add("le");
-                }
-
-                series[name] = labels;
-            }
-        }
-
         var queries = Dashboards.Queries().ToList();
         Assert.NotEmpty(queries);
+        var series = Series(await ExerciseTheAppAsync(queries));
+
         var problems = new StringBuilder();
         foreach (var query in queries)
         {
@@ -74,7 +59,29 @@ public sealed class DashboardMetricsTests
         Assert.True(problems.Length == 0, problems.ToString() + "Exported: " + string.Join(", ", series.Keys.Order(StringComparer.Ordinal)));
     }
 
-    private static async Task<IReadOnlyCollection<ExportedInstrument>> ExerciseTheAppAsync()
+    /// <summary>The Prometheus series the instruments become, each with its labels.</summary>
+    private static Dictionary<string, HashSet<string>> Series(IEnumerable<ExportedInstrument> exported)
+    {
+        var series = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var instrument in exported)
+        {
+            foreach (var name in PrometheusNames.SeriesNames(instrument.Name, instrument.Unit, instrument.Type))
+            {
+                var labels = new HashSet<string>(instrument.AttributeKeys.Select(PrometheusNames.LabelName), StringComparer.Ordinal);
+                labels.UnionWith(s_targetLabels);
+                if (name.EndsWith("_bucket", StringComparison.Ordinal))
+                {
+                    labels.Add("le");
+                }
+
+                series[name] = labels;
+            }
+        }
+
+        return series;
+    }
+
+    private static async Task<IReadOnlyCollection<ExportedInstrument>> ExerciseTheAppAsync(IReadOnlyList<DashboardQuery> queries)
     {
         var metrics = new ExportedMetrics();
         await using var database = await PostgresTestDatabase.CreateAsync();
@@ -116,18 +123,34 @@ public sealed class DashboardMetricsTests
         Assert.Equal(10, (await tenant.BookAsync(shop.Booking("09:00", email: "bo@example.test"))).StatusCode);
         Assert.Equal(0, (await tenant.GetAsync($"/api/v2/availability?service_id={shop.Service}&location_id={shop.Location}&start_date={BookingTestData.Day}&t=daily&return=times")).StatusCode);
 
-        // Grain calls, a state write, then a write whose version moved on underneath (a storage conflict).
+        // Grain calls and state writes; then a write and a clear whose stored version moved on underneath (storage
+        // conflicts: Orleans counts them as write and clear errors and drops the activation, the next call re-reads).
         var grains = factory.Services.GetRequiredService<IGrainFactory>();
         var probe = grains.GetGrain<IDashboardProbeGrain>(1);
         Assert.Equal(1, await probe.IncrementAsync());
-        await using (var connection = new NpgsqlConnection(database.ConnectionString))
+        Assert.Equal(1, await ExecuteAsync(database, "UPDATE grain_state SET version = version + 1 WHERE state_name = 'dashboard-probe'"));
+        await Assert.ThrowsAsync<Orleans.Storage.InconsistentStateException>(probe.IncrementAsync);
+        Assert.Equal(2, await probe.IncrementAsync());
+        Assert.Equal(1, await ExecuteAsync(database, "UPDATE grain_state SET version = version + 1 WHERE state_name = 'dashboard-probe'"));
+        await Assert.ThrowsAsync<Orleans.Storage.InconsistentStateException>(probe.ClearAsync);
+        await probe.ClearAsync();
+
+        // A call that outlives its response timeout, one its caller cancels, and a turn longer than Orleans' warning threshold.
+        await Assert.ThrowsAsync<TimeoutException>(() => grains.GetGrain<IDashboardProbeGrain>(3).StallAsync(TimeSpan.FromSeconds(3)));
+        using (var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(100)))
         {
-            await connection.OpenAsync();
-            await using var bump = new NpgsqlCommand("UPDATE grain_state SET version = version + 1 WHERE state_name = 'dashboard-probe'", connection);
-            Assert.Equal(1, await bump.ExecuteNonQueryAsync());
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => grains.GetGrain<IDashboardProbeGrain>(4).WaitAsync(cancel.Token));
         }
 
-        await Assert.ThrowsAsync<Orleans.Storage.InconsistentStateException>(probe.IncrementAsync);
+        await grains.GetGrain<IDashboardProbeGrain>(5).BlockAsync(TimeSpan.FromMilliseconds(1_100));
+
+        // The booking's events reach their subscribers through the outbox stream (Orleans' pulling agents), and the
+        // reminders they set (its e-mails) are due now: fire them first, so the counts below are the probe's own.
+        do
+        {
+            await factory.Services.DeliverStreamsAsync();
+        }
+        while (await factory.Services.FireDueRemindersAsync() > 0);
 
         // A reminder tick (reminder lag) and an explicit deactivation.
         var reminded = grains.GetGrain<IDashboardProbeGrain>(2);
@@ -149,13 +172,40 @@ public sealed class DashboardMetricsTests
             Assert.Equal(1, receiver.Count);
         }
 
-        // Deactivations finish after the call returns; collect until they are counted.
+        // A state that no longer reads: the probe's next activation fails (a storage read error, a failed activation).
+        await probe.DeactivateAsync();
+        await WaitUntilAsync(async () => !await factory.Services.IsActiveAsync(probe.GetGrainId()), "the probe was not deactivated");
+        Assert.True(await ExecuteAsync(database, "UPDATE grain_state SET payload = '[]'::jsonb WHERE state_name = 'dashboard-probe'") >= 1);
+        await Assert.ThrowsAnyAsync<Exception>(probe.IncrementAsync);
+
+        // Deactivations (orleans-catalog-activation-shutdown / -deactivation-latency) and stream deliveries finish after
+        // the calls that caused them return: collect until every series the dashboards query is there, or give up and
+        // let the check name what is missing.
+        var wanted = queries.SelectMany(q => PromQuery.Parse(q.Text).Metrics).ToHashSet(StringComparer.Ordinal);
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (metrics.Collect().All(i => i.Name != "scheduling.grain.deactivations") && DateTime.UtcNow < deadline)
+        while (!wanted.IsSubsetOf(Series(metrics.Collect()).Keys) && DateTime.UtcNow < deadline)
         {
-            await Task.Delay(20);
+            await Task.Delay(50);
         }
 
         return metrics.Collect();
+    }
+
+    private static async Task<int> ExecuteAsync(PostgresTestDatabase database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string failure)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, failure);
+            await Task.Delay(20);
+        }
     }
 }

@@ -2,10 +2,25 @@ using Scheduling.Grains.Storage;
 
 namespace Scheduling.ApiHost.Tests.Operations;
 
-/// <summary>A test grain that makes the runtime emit what the dashboards chart: writes, reminders, deactivations.</summary>
+/// <summary>
+/// A test grain that makes Orleans and the app emit what the dashboards chart: state writes and clears, reminders,
+/// deactivations, a call that times out, one its caller cancels, and a long turn.
+/// </summary>
 public interface IDashboardProbeGrain : IGrainWithIntegerKey
 {
     Task<int> IncrementAsync();
+
+    Task ClearAsync();
+
+    /// <summary>Answers after <paramref name="delay"/>, later than its caller waits (Orleans counts a timed-out request).</summary>
+    [ResponseTimeout("00:00:00.200")]
+    Task StallAsync(TimeSpan delay);
+
+    /// <summary>Waits until its caller cancels (Orleans counts a canceled request).</summary>
+    Task WaitAsync(CancellationToken cancellationToken);
+
+    /// <summary>Holds its turn for <paramref name="duration"/> without yielding (Orleans counts a long-running turn).</summary>
+    Task BlockAsync(TimeSpan duration);
 
     /// <summary>Registers a one-shot reminder due now.</summary>
     Task RemindNowAsync();
@@ -33,6 +48,18 @@ public sealed class DashboardProbeGrain(
         state.State.Count++;
         await state.WriteStateAsync();
         return state.State.Count;
+    }
+
+    public Task ClearAsync() => state.ClearStateAsync();
+
+    public Task StallAsync(TimeSpan delay) => Task.Delay(delay);
+
+    public Task WaitAsync(CancellationToken cancellationToken) => Task.Delay(Timeout.Infinite, cancellationToken);
+
+    public Task BlockAsync(TimeSpan duration)
+    {
+        Thread.Sleep(duration);
+        return Task.CompletedTask;
     }
 
     public Task RemindNowAsync()

@@ -19,6 +19,11 @@ public static partial class PrometheusNames
         ["GBy"] = "gigabytes", ["%"] = "percent", ["Hz"] = "hertz",
     };
 
+    // otlptranslator keeps a unit it has no word for as it is (cleaned to [a-zA-Z0-9:_]). These are the ones Orleans'
+    // meter uses instead of UCUM codes (orleans-messaging-sent-header-size "bytes", orleans-runtime-available-memory
+    // "MB", orleans-reminders-tardiness "seconds", orleans-streams-queue-cache-length "messages").
+    private static readonly HashSet<string> s_verbatimUnits = new(StringComparer.Ordinal) { "bytes", "MB", "seconds", "messages" };
+
     private static readonly Dictionary<string, string> s_perUnits = new(StringComparer.Ordinal)
     {
         ["s"] = "second", ["m"] = "minute", ["h"] = "hour", ["d"] = "day", ["w"] = "week", ["mo"] = "month", ["y"] = "year",
@@ -65,7 +70,7 @@ public static partial class PrometheusNames
     }
 
     // Annotations ({request}) carry no unit; "1" is dimensionless. An unknown unit fails loudly, so a new
-    // instrument with an unusual unit makes this table grow instead of guessing its Prometheus name.
+    // instrument with an unusual unit makes these tables grow instead of guessing its Prometheus name.
     private static (string? Main, string? Per) UnitWords(string unit, string name)
     {
         var cleaned = Annotation().Replace(unit, string.Empty).Trim();
@@ -75,7 +80,7 @@ public static partial class PrometheusNames
         }
 
         var parts = cleaned.Split('/', 2);
-        var main = parts[0].Length == 0 ? null : Lookup(s_units, parts[0]);
+        var main = parts[0].Length == 0 ? null : s_verbatimUnits.Contains(parts[0]) ? parts[0] : Lookup(s_units, parts[0]);
         var per = parts.Length == 2 ? "per_" + Lookup(s_perUnits, parts[1]) : null;
         return (main, per);
 
