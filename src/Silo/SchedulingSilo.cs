@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Hosting;
+using Orleans.Metadata;
 using Orleans.Providers;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
@@ -80,6 +81,8 @@ public static class SchedulingSilo
             services.AddPostgresDomainStores(postgres);
         }
 
+        // Ahead of Orleans' own provider, which works a grain interface's type out again on every GetGrain.
+        services.Insert(0, ServiceDescriptor.Singleton<IGrainInterfaceTypeProvider, CachedGrainInterfaceTypes>());
         builder.UseOrleans(silo =>
         {
             var orleans = OrleansSettings.Read(configuration);

@@ -127,7 +127,7 @@ public sealed class TracingTests
         Assert.Equal(server.TraceId, grainCall.TraceId);
         Assert.Equal(server.SpanId, grainCall.ParentSpanId);
         Assert.Equal(grainCall.SpanId, grainTurn.ParentSpanId);
-        Assert.Equal("orleans", grainCall.GetTagItem("rpc.system"));
+        Assert.Equal("orleans", grainCall.GetTagItem("rpc.system.name"));
         Assert.Equal("/test/echo/{text}", server.GetTagItem("http.route"));
         Assert.Equal(200, server.GetTagItem("http.response.status_code"));
         Assert.Equal("GET", server.GetTagItem("http.request.method"));
