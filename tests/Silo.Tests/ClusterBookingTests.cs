@@ -138,27 +138,20 @@ public sealed class ClusterBookingTests : IAsyncLifetime
 
     private async Task<Shop> SetUpAsync(int employees, int groupSeats)
     {
-        var nick = $"cluster{Guid.NewGuid():N}"[..20];
-        var email = $"{nick}@cluster.test";
-        var account = await SendAsync(_a, HttpMethod.Post, "/api/v2/account", new { company_name = "Cluster", nick_name = nick, email, password = "cluster-password" });
-        var session = await SendAsync(_b, HttpMethod.Post, "/api/v2/account/authenticate", new { email, token = account.GetProperty("api_key").GetString() });
-        var token = session.GetProperty("session_token").GetString()!;
-        var location = Id(await SendAsync(_a, HttpMethod.Post, $"/api/v2/location?session_token={token}", new { name = "Main", timezone_id = 553 }));
-        var service = Id(await SendAsync(_a, HttpMethod.Post, $"/api/v2/service?session_token={token}", new { name = "Visit", duration = 30, start_step = 15 }));
-        var groupService = Id(await SendAsync(_b, HttpMethod.Post, $"/api/v2/service?session_token={token}", new { name = "Class", duration = 45, start_step = 15, group_session = groupSeats }));
+        var (companyId, nick, token, location, service, groupService) = await ClusterApi.OpenAccountAsync(_a, _b, "Cluster", groupSeats);
         var ids = new long[employees];
         for (var i = 0; i < employees; i++)
         {
-            ids[i] = Id(await SendAsync(i % 2 == 0 ? _a : _b, HttpMethod.Post, $"/api/v2/employee?session_token={token}", new { first_name = $"E{i}", last_name = "Cluster", email = $"e{i}-{nick}@cluster.test" }));
-            await SendAsync(_a, HttpMethod.Put, $"/api/v2/employee/{ids[i]}/assignAvailability?session_token={token}", new
+            ids[i] = ClusterApi.Id(await ClusterApi.SendAsync(i % 2 == 0 ? _a : _b, HttpMethod.Post, $"/api/v2/employee?session_token={token}", new { first_name = $"E{i}", last_name = "Cluster", email = $"e{i}-{nick}@cluster.test" }));
+            await ClusterApi.SendAsync(_a, HttpMethod.Put, $"/api/v2/employee/{ids[i]}/assignAvailability?session_token={token}", new
             {
                 availabilities = new[] { new { repeat = 1, type = 0, location_id = location, days = new { mo = new { time = new[] { new[] { "08:00", "14:00" } } } } } },
             });
         }
 
-        await SendAsync(_b, HttpMethod.Post, $"/api/v2/location/assignServices?location_id={location}&session_token={token}",
+        await ClusterApi.SendAsync(_b, HttpMethod.Post, $"/api/v2/location/assignServices?location_id={location}&session_token={token}",
             ids.ToDictionary(e => e.ToString(System.Globalization.CultureInfo.InvariantCulture), _ => new[] { service, groupService }));
-        return new Shop(account.GetProperty("company_id").GetInt64(), token, location, service, groupService, ids);
+        return new Shop(companyId, token, location, service, groupService, ids);
     }
 
     private static async Task<List<string>> TimesAsync(HttpClient http, string query)
@@ -215,15 +208,6 @@ public sealed class ClusterBookingTests : IAsyncLifetime
         Assert.Fail("the API host did not become ready:\n" + host.Output);
     }
 
-    private static async Task<JsonElement> SendAsync(HttpClient http, HttpMethod method, string path, object body)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
-        var envelope = await (await http.SendAsync(request)).Content.ReadFromJsonAsync<JsonElement>();
-        Assert.True(envelope.GetProperty("statusCode").GetInt32() == 0, $"{method} {path.Split('?')[0]}: {envelope}");
-        return envelope.GetProperty("data").Clone();
-    }
-
-    private static long Id(JsonElement data) => (data.ValueKind == JsonValueKind.Array ? data[0] : data).GetProperty("id").GetInt64();
 
     private sealed record Shop(long CompanyId, string Token, long Location, long Service, long GroupService, long[] Employees);
 }

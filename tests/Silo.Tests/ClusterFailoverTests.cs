@@ -135,7 +135,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
             {
                 foreach (var http in new[] { _b, _a })
                 {
-                    await SendAsync(http, HttpMethod.Get, $"/api/v2/employee/{employee}?session_token={shop.Token}");
+                    await ClusterApi.SendAsync(http, HttpMethod.Get, $"/api/v2/employee/{employee}?session_token={shop.Token}");
                 }
             }
         }
@@ -396,21 +396,14 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
     /// </summary>
     private async Task<Shop> SetUpAsync(IManagementGrain management)
     {
-        var nick = $"failover{Guid.NewGuid():N}"[..20];
-        var email = $"{nick}@failover.test";
-        var account = await SendAsync(_a, HttpMethod.Post, "/api/v2/account", new { company_name = "Failover", nick_name = nick, email, password = "failover-password" });
-        var session = await SendAsync(_b, HttpMethod.Post, "/api/v2/account/authenticate", new { email, token = account.GetProperty("api_key").GetString() });
-        var token = session.GetProperty("session_token").GetString()!;
-        var location = Id(await SendAsync(_a, HttpMethod.Post, $"/api/v2/location?session_token={token}", new { name = "Main", timezone_id = 553 }));
-        var service = Id(await SendAsync(_a, HttpMethod.Post, $"/api/v2/service?session_token={token}", new { name = "Visit", duration = 30, start_step = 15 }));
-        var groupService = Id(await SendAsync(_b, HttpMethod.Post, $"/api/v2/service?session_token={token}", new { name = "Class", duration = 45, start_step = 15, group_session = 3 }));
+        var (companyId, nick, token, location, service, groupService) = await ClusterApi.OpenAccountAsync(_a, _b, "Failover", groupSeats: 3);
         var ids = new List<long>();
         var onB = 0;
         for (var i = 0; i < MaxEmployees && (i < Employees || onB < 2); i++)
         {
             var through = i >= Employees || i % 2 == 1 ? _b : _a;
-            var id = Id(await SendAsync(through, HttpMethod.Post, $"/api/v2/employee?session_token={token}", new { first_name = $"E{i}", last_name = "Failover", email = $"e{i}-{nick}@failover.test" }));
-            await SendAsync(through == _a ? _b : _a, HttpMethod.Put, $"/api/v2/employee/{id}/assignAvailability?session_token={token}", new
+            var id = ClusterApi.Id(await ClusterApi.SendAsync(through, HttpMethod.Post, $"/api/v2/employee?session_token={token}", new { first_name = $"E{i}", last_name = "Failover", email = $"e{i}-{nick}@failover.test" }));
+            await ClusterApi.SendAsync(through == _a ? _b : _a, HttpMethod.Put, $"/api/v2/employee/{id}/assignAvailability?session_token={token}", new
             {
                 availabilities = new[] { new { repeat = 1, type = 0, location_id = location, days = new { mo = new { time = new[] { new[] { "08:00", "14:00" } } } } } },
             });
@@ -418,12 +411,12 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
             onB += (await CalendarPlacementAsync(management, [id]))[id].Count(port => port == _hostB.SiloPort);
         }
 
-        await SendAsync(_b, HttpMethod.Post, $"/api/v2/location/assignServices?location_id={location}&session_token={token}",
+        await ClusterApi.SendAsync(_b, HttpMethod.Post, $"/api/v2/location/assignServices?location_id={location}&session_token={token}",
             ids.ToDictionary(e => e.ToString(CultureInfo.InvariantCulture), _ => new[] { service, groupService }));
 
         // Every event to the in-test receiver; the worker silo delivers them.
-        await SendAsync(_a, HttpMethod.Post, $"/api/v2/subscribe?session_token={token}", new { target_url = _receiver.Url, events = new[] { "*" } });
-        return new Shop(account.GetProperty("company_id").GetInt64(), token, location, service, groupService, [.. ids]);
+        await ClusterApi.SendAsync(_a, HttpMethod.Post, $"/api/v2/subscribe?session_token={token}", new { target_url = _receiver.Url, events = new[] { "*" } });
+        return new Shop(companyId, token, location, service, groupService, [.. ids]);
     }
 
     /// <summary>An Orleans client of the cluster in this process, for the management grain: which silo holds which activation.</summary>
@@ -588,16 +581,6 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Fail($"{silo.Name} did not become ready:\n{silo.Process.Output}");
     }
 
-    private static async Task<JsonElement> SendAsync(HttpClient http, HttpMethod method, string path, object? body = null)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-        using var response = await http.SendAsync(request);
-        var envelope = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.True(envelope.GetProperty("statusCode").GetInt32() == 0, $"{method} {path.Split('?')[0]}: {envelope}");
-        return envelope.GetProperty("data").Clone();
-    }
-
-    private static long Id(JsonElement data) => (data.ValueKind == JsonValueKind.Array ? data[0] : data).GetProperty("id").GetInt64();
 
     private string Name(int siloPort) =>
         siloPort == _hostA.SiloPort ? "A" : siloPort == _hostB.SiloPort ? "B" : siloPort == _worker.SiloPort ? "worker" : siloPort.ToString(CultureInfo.InvariantCulture);
