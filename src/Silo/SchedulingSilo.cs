@@ -136,7 +136,10 @@ public static class SchedulingSilo
             silo.UseSystemTextJsonGrainStorageSerializer();
             silo.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o => o.JsonSerializerOptions.IncludeFields = false);
             silo.Configure<ClusterMembershipOptions>(MembershipTuning.Apply);
-            silo.AddActivityPropagation();
+            if (SchedulingTelemetry.TracingEnabled(configuration))
+            {
+                silo.AddActivityPropagation();
+            }
 
             // The Orleans Dashboard's collectors, where Dashboard:Enabled is true: the worker silo (which also serves it,
             // OperatorDashboard) by default. On API hosts its per-call profiler took about a quarter of a memory booking's
@@ -148,12 +151,12 @@ public static class SchedulingSilo
                 silo.AddDashboard(o => o.HideTrace = true);
             }
 
-            // What we add to Orleans: grain state whose writes carry the turn's events, reminders and rows; the stream
-            // provider over the outbox those events are written to; the filter that ends each turn of such a grain.
+            // What we add to Orleans: grain state whose writes carry the turn's events, reminders and rows (each grain that
+            // takes a GrainOutbox ends its turns through it, as its own call filter); the stream provider over the outbox
+            // those events are written to.
             silo.Services.AddSingleton<OutboxGrainStorage>();
             silo.Services.AddGrainStorage(OutboxStorageNames.Outbox, (sp, _) => sp.GetRequiredService<OutboxGrainStorage>());
             silo.Services.AddScoped<GrainOutbox>();
-            silo.AddIncomingGrainCallFilter<OutboxCallFilter>();
             silo.Services.AddSingleton<OutboxStreamTelemetry>();
             silo.Services.AddSingleton<OutboxCommits>();
             silo.Services.AddOptions<OutboxStreamOptions>().Bind(configuration.GetSection(OutboxStreamOptions.SectionName));

@@ -43,18 +43,24 @@ public static class AppointmentPlaces
         throw ApiException.InvalidField(AppointmentField.LocationId, "is required: the account has no location");
     }
 
-    /// <summary>The employee, who must belong to the account and offer the service at the location.</summary>
+    /// <summary>
+    /// The employee, who must belong to the account and offer the service at the location. An employee the location
+    /// offers the service with is one of the account's (assignments name the account's own employees only), and the
+    /// calendar checks it again when it books: only a refusal asks the calendar whether the employee exists at all.
+    /// </summary>
     public static async Task EnsureProviderAsync(ApiCall call, long employeeId, LocationSnapshot location, long serviceId)
     {
+        if (location.Offers(employeeId, serviceId))
+        {
+            return;
+        }
+
         if (await call.Grains.GetGrain<ICalendarGrain>(employeeId).GetAsync() is not { } employee || employee.CompanyId != call.CompanyId)
         {
             throw new NotFoundException($"employee {employeeId} not found");
         }
 
-        if (!location.Offers(employeeId, serviceId))
-        {
-            throw new SlotNotAvailableException($"employee {employeeId} does not offer service {serviceId} at location {location.Id}");
-        }
+        throw new SlotNotAvailableException($"employee {employeeId} does not offer service {serviceId} at location {location.Id}");
     }
 
     /// <summary>

@@ -5,11 +5,13 @@ namespace Scheduling.Contracts.Appointments;
 
 /// <summary>
 /// An appointment change, published by the calendar that made it on stream <see cref="StreamNamespace"/>
-/// keyed by the appointment's id, in the same transaction as the change (SPEC §9, DESIGN §7): webhooks and
-/// reminders read these. One stream per appointment keeps each appointment's events in order (all its readers
-/// need) while the stream provider delivers different appointments' events side by side: one stream per company made a
-/// busy company's events wait in one line behind each other's database writes. <see cref="Appointment"/> is the appointment after the change (for a delete: as it was, with the
-/// version the delete gave it); <see cref="Previous"/> is where it was before a reschedule.
+/// keyed by that calendar's employee id, in the same transaction as the change (SPEC §9, DESIGN §7): webhooks read
+/// these. One stream per calendar keeps each calendar's events (and so each appointment's, but for a move to another
+/// employee) in the order it made them, while the stream provider delivers different calendars' events side by side:
+/// one stream per company made a busy company's events wait in one line behind each other's database writes, and one
+/// per appointment made every booking register a new stream and activate a new consumer (a third of a booking's CPU).
+/// <see cref="Appointment"/> is the appointment after the change (for a delete: as it was, with the version the delete
+/// gave it); <see cref="Previous"/> is where it was before a reschedule.
 /// </summary>
 /// <param name="PreviousStatus">The status before the change; null for a new appointment (and in events stored by earlier versions).</param>
 /// <param name="Notices">What the change tells whom, as the account, service and employee were set when it was made; null

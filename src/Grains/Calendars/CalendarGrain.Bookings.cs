@@ -279,7 +279,7 @@ public sealed partial class CalendarGrain
         var change = new AppointmentEvent(
             type, row.CompanyId, row, previous, time.GetUtcNow(), previousStatus,
             notices is null ? null : notices with { ProviderTexts = AppointmentDetailsReader.SmsAddress(Snapshot()) is not null });
-        outbox.Publish(StreamId.Create(AppointmentEvent.StreamNamespace, row.Id), change);
+        outbox.Publish(StreamId.Create(AppointmentEvent.StreamNamespace, EmployeeId), change);
         if (AppointmentReminderGrain.Wants(change))
         {
             outbox.Publish(StreamId.Create(AppointmentEvent.NoticeStreamNamespace, row.Id), change);

@@ -14,8 +14,10 @@ namespace Scheduling.Grains.Calendars;
 public sealed partial class CalendarGrain(
     [PersistentState("calendar", OutboxStorageNames.Outbox)] IPersistentState<CalendarState> calendar,
     GrainOutbox outbox,
-    TimeProvider time) : Grain, ICalendarGrain
+    TimeProvider time) : Grain, ICalendarGrain, IIncomingGrainCallFilter
 {
+    Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context) => outbox.EndTurnAsync(context);
+
     private const string PhotoField = "photo_url";
 
     private CalendarState State => calendar.State;

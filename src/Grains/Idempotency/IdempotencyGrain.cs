@@ -24,8 +24,10 @@ public sealed class IdempotencyGrain(
     [PersistentState("idempotency", OutboxStorageNames.Outbox)] IPersistentState<IdempotencyState> key,
     GrainOutbox outbox,
     TimeProvider time)
-    : Grain, IIdempotencyGrain, IRemindable
+    : Grain, IIdempotencyGrain, IRemindable, IIncomingGrainCallFilter
 {
+    Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context) => outbox.EndTurnAsync(context);
+
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
 
     private const string ExpiryReminder = "expire";

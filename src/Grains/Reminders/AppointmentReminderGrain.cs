@@ -36,8 +36,10 @@ public sealed partial class AppointmentReminderGrain(
     IOneShotReminderTable reminders,
     TimeProvider time,
     ILogger<AppointmentReminderGrain> logger)
-    : Grain, IAppointmentReminderGrain, IRemindable, IStreamSubscriptionObserver, IAsyncObserver<AppointmentEvent>
+    : Grain, IAppointmentReminderGrain, IRemindable, IStreamSubscriptionObserver, IAsyncObserver<AppointmentEvent>, IIncomingGrainCallFilter
 {
+    Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context) => outbox.EndTurnAsync(context);
+
     // The reminder's name before the calendar registered it; such a reminder's company and start are in the state.
     private const string LegacyRemindName = "remind";
     private const string SendName = "send";
@@ -185,7 +187,7 @@ public sealed partial class AppointmentReminderGrain(
         s.Outgoing.AddRange(ReminderMessages(details, audience, ReminderRecipients.Both, automatic: true));
         s.RemindedStart = appointment!.Start;
         outbox.Publish(
-            StreamId.Create(AppointmentEvent.StreamNamespace, appointment.Id),
+            StreamId.Create(AppointmentEvent.StreamNamespace, appointment.EmployeeId),
             new AppointmentEvent(WebhookEvents.Reminder, appointment.CompanyId, appointment, null, now));
         await state.WriteStateAsync();
         await SendOutgoingAsync();

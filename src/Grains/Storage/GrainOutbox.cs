@@ -7,28 +7,39 @@ namespace Scheduling.Grains.Storage;
 /// grain's constructor). What a turn queues here commits in the same transaction as the activation's next write of state
 /// kept by the <see cref="OutboxStorageNames.Outbox"/> storage provider: an acknowledged change always produces its
 /// events and reminders, a failed write produces none. Events queued by a turn that writes no state are appended on
-/// their own when the turn ends; attachments need a state write. A turn that fails leaves nothing queued behind (the
-/// silo's call filter discards it).
+/// their own when the turn ends; attachments need a state write. A turn that fails leaves nothing queued behind.
+/// <para>
+/// The grain ends its turns through <see cref="EndTurnAsync"/>, as its own incoming call filter
+/// (<c>Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context) =&gt; outbox.EndTurnAsync(context);</c>).
+/// A grain-level filter rather than a silo-wide one: Orleans skips its filter pipeline for calls to grains without
+/// filters, and most calls (sessions, accounts, catalog reads) go to grains that have no outbox.
+/// </para>
 /// </summary>
 public sealed class GrainOutbox
 {
     private readonly Lock _lock = new();
+    private readonly IGrainContext _activation;
     private readonly JsonSerializerOptions _json;
     private readonly TimeProvider _time;
+    private readonly IOutboxStore _store;
+    private readonly OutboxCommits _commits;
     private List<OutboxMessage>? _messages;
     private List<IStateWriteAttachment>? _attachments;
     private bool _keepStoredState;
 
-    public GrainOutbox(IGrainContext activation, GrainStateJson json, TimeProvider time)
+    public GrainOutbox(IGrainContext activation, GrainStateJson json, TimeProvider time, IOutboxStore store, OutboxCommits commits)
     {
         ArgumentNullException.ThrowIfNull(activation);
         ArgumentNullException.ThrowIfNull(json);
+        _activation = activation;
         GrainId = activation.GrainId;
         _json = json.Options;
         _time = time;
+        _store = store;
+        _commits = commits;
 
-        // The storage provider and the call filter find the outbox of the activation they serve as its component, under
-        // a type no container registers: asking an activation without an outbox for it then creates nothing.
+        // The storage provider finds the outbox of the activation it serves as its component, under a type no container
+        // registers: asking an activation without an outbox for it then creates nothing.
         activation.SetComponent(new Slot(this));
     }
 
@@ -52,6 +63,7 @@ public sealed class GrainOutbox
     public void Publish<T>(StreamId stream, T item, Guid eventId = default)
         where T : notnull
     {
+        EnsureTurnsEnd();
         var message = StreamPayload.CreateMessage(stream, item, eventId == Guid.Empty ? Guid.CreateVersion7() : eventId, _time.GetUtcNow(), _json);
         lock (_lock)
         {
@@ -63,6 +75,7 @@ public sealed class GrainOutbox
     public void Attach(IStateWriteAttachment attachment)
     {
         ArgumentNullException.ThrowIfNull(attachment);
+        EnsureTurnsEnd();
         lock (_lock)
         {
             (_attachments ??= []).Add(attachment);
@@ -111,14 +124,33 @@ public sealed class GrainOutbox
         }
     }
 
-    /// <summary>The turn failed: the change did not happen, so neither do its events.</summary>
-    public void Discard() => TakePending();
-
-    /// <summary>Appends events queued by a turn that wrote no state. Attachments cannot go out without a state write.</summary>
-    public async Task FlushAsync(IOutboxStore store, OutboxCommits commits)
+    /// <summary>
+    /// Runs one turn of the grain (its incoming call filter): a turn that failed leaves nothing queued for the next write
+    /// (the change did not happen, so neither do its events), and events raised by a turn that wrote no state are appended
+    /// on their own before the caller hears back, so their order with later turns holds.
+    /// </summary>
+    public async Task EndTurnAsync(IIncomingGrainCallContext context)
     {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(commits);
+        ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            await context.Invoke();
+        }
+        catch
+        {
+            TakePending();
+            throw;
+        }
+
+        if (HasPending)
+        {
+            await FlushAsync();
+        }
+    }
+
+    // Appends events queued by a turn that wrote no state. Attachments cannot go out without a state write.
+    private async Task FlushAsync()
+    {
         var (messages, attachments, _) = TakePending();
         if (attachments.Count > 0)
         {
@@ -128,8 +160,18 @@ public sealed class GrainOutbox
 
         if (messages.Count > 0)
         {
-            await store.AppendAsync(messages, CancellationToken.None);
-            commits.Committed(messages);
+            await _store.AppendAsync(messages, CancellationToken.None);
+            _commits.Committed(messages);
+        }
+    }
+
+    // Without the filter a failed turn's events would go out with the next write, and a stateless turn's never.
+    private void EnsureTurnsEnd()
+    {
+        if (_activation.GrainInstance is { } grain and not IIncomingGrainCallFilter)
+        {
+            throw new InvalidOperationException(
+                $"{grain.GetType().Name} takes a {nameof(GrainOutbox)} but does not end its turns through it: implement IIncomingGrainCallFilter as outbox.EndTurnAsync(context).");
         }
     }
 

@@ -38,8 +38,7 @@ public sealed class WebhookFanOutGrain(
 
         // The event id is what makes retries of the stream harmless and what receivers de-duplicate by.
         var eventId = (token as OutboxSequenceToken)?.EventId ?? throw new ArgumentNullException(nameof(token), "webhook deliveries need the stream's event id");
-        // One activation per appointment (the stream key), holding nothing: gone once this event is handled.
-        DeactivateOnIdle();
+        // One activation per calendar (the stream key), kept while the calendar books; the collection age retires it.
         var subscribers = await GrainFactory.GetGrain<IWebhookSubscriptionsGrain>(item.CompanyId).GetSubscribersAsync(item.Type);
         if (subscribers.IsDefaultOrEmpty)
         {
@@ -68,7 +67,7 @@ public sealed class WebhookFanOutGrain(
 }
 
 /// <summary>
-/// The fan-out grain's identity: keyed by appointment id like the stream it subscribes to (Orleans maps the stream key to
+/// The fan-out grain's identity: keyed by the calendar's employee id like the stream it subscribes to (Orleans maps the stream key to
 /// an integer grain key through the grain's interface). Nothing calls it; the stream provider activates it.
 /// </summary>
 public interface IWebhookFanOutGrain : IGrainWithIntegerKey;

@@ -44,14 +44,17 @@ public sealed class OutboxGrainStorage(IStateStore store, IGrainContextAccessor 
         var outbox = activation?.GrainId == grainId ? GrainOutbox.Of(activation) : null;
         var (messages, attachments, keepStoredState) = outbox?.TakePending() ?? ([], [], false);
         var expected = grainState.ETag is null ? 0 : long.Parse(grainState.ETag, CultureInfo.InvariantCulture);
+        var keepPayload = keepStoredState && !clear && expected > 0;
+        // A write that keeps the stored state does not serialize it (a calendar's booking would otherwise render its
+        // whole profile and working hours to JSON for nothing).
         var write = new GrainStateWrite(
             new GrainStateKey(grainId, stateName),
             expected,
-            clear ? null : JsonSerializer.SerializeToUtf8Bytes(grainState.State, json.Options),
+            clear || keepPayload ? null : JsonSerializer.SerializeToUtf8Bytes(grainState.State, json.Options),
             messages,
             attachments)
         {
-            KeepPayload = keepStoredState && !clear && expected > 0,
+            KeepPayload = keepPayload,
         };
 
         try

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -55,6 +56,20 @@ public static class SchedulingTelemetry
         WebhookTelemetry.MeterName,
         OrleansMeter,
     ];
+
+    /// <summary>The setting that turns tracing on for a host that adds a trace exporter of its own (tests, embedders).</summary>
+    public const string TracingSetting = "Telemetry:Tracing";
+
+    /// <summary>
+    /// Whether this process exports traces: an OTLP endpoint is configured, or <see cref="TracingSetting"/> is true. Grain
+    /// calls carry trace context (Orleans' activity propagation) only then: its filters put every grain call through
+    /// Orleans' filter pipeline, which calls skip when there are none, and with no trace listener they would carry nothing.
+    /// </summary>
+    public static bool TracingEnabled(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]) || configuration.GetValue(TracingSetting, false);
+    }
 
     public static TBuilder AddSchedulingTelemetry<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder

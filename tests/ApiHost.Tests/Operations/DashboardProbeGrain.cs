@@ -39,8 +39,10 @@ public sealed class DashboardProbeGrain(
     [PersistentState("dashboard-probe", OutboxStorageNames.Outbox)] IPersistentState<DashboardProbeState> state,
     GrainOutbox outbox,
     TimeProvider time)
-    : Grain, IDashboardProbeGrain, IRemindable
+    : Grain, IDashboardProbeGrain, IRemindable, IIncomingGrainCallFilter
 {
+    Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context) => outbox.EndTurnAsync(context);
+
     private int _reminders;
 
     public async Task<int> IncrementAsync()

@@ -9,6 +9,7 @@ using Scheduling.ApiHost.Tests.Harness;
 using Orleans;
 using Orleans.Runtime;
 using Scheduling.Grains.Storage;
+using Scheduling.Silo.Telemetry;
 
 namespace Scheduling.ApiHost.Tests.Telemetry;
 
@@ -110,7 +111,7 @@ public sealed class TracingTests
             services.AddGrainAssembly(typeof(EchoGrain).Assembly);
             services.AddOpenTelemetry().WithTracing(t => t.AddInMemoryExporter(finished));
             services.AddSingleton<IStartupFilter, EchoEndpoint>();
-        });
+        }, settings: new Dictionary<string, string?> { [SchedulingTelemetry.TracingSetting] = "true" });
         var client = factory.CreateClient();
 
         Assert.Equal("hello", await client.GetStringAsync("/test/echo/hello"));

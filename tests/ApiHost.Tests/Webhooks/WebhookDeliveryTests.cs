@@ -204,7 +204,7 @@ public abstract class WebhookDeliveryTests<TStorage>(TStorage storage) : ApiTest
         // The event as a grain's outbox commits it, with its id.
         var eventId = Guid.NewGuid();
         var reminder = StreamPayload.CreateMessage(
-            StreamId.Create(AppointmentEvent.StreamNamespace, id),
+            StreamId.Create(AppointmentEvent.StreamNamespace, appointment!.EmployeeId),
             new AppointmentEvent("appointment.reminder", tenant.CompanyId, appointment!, null, _clock.GetUtcNow()),
             eventId,
             _clock.GetUtcNow(),

@@ -36,8 +36,10 @@ public sealed class ProbeState
 
 public sealed class OutboxProbeGrain(
     [PersistentState("probe", OutboxStorageNames.Outbox)] IPersistentState<ProbeState> state,
-    GrainOutbox outbox) : Grain, IOutboxProbeGrain
+    GrainOutbox outbox) : Grain, IOutboxProbeGrain, IIncomingGrainCallFilter
 {
+    Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context) => outbox.EndTurnAsync(context);
+
     public const string Namespace = "probe";
     public const string PoisonNamespace = "probe-poison";
 
