@@ -15,6 +15,7 @@ using Orleans.Storage;
 using Orleans.Streams;
 using Scheduling.Grains.Links;
 using Scheduling.Grains.Notifications;
+using Scheduling.Grains.Snapshots;
 using Scheduling.Grains.Storage;
 using Scheduling.Grains.Webhooks;
 using Scheduling.Silo.Hosting;
@@ -157,6 +158,7 @@ public static class SchedulingSilo
             silo.Services.AddSingleton<OutboxGrainStorage>();
             silo.Services.AddGrainStorage(OutboxStorageNames.Outbox, (sp, _) => sp.GetRequiredService<OutboxGrainStorage>());
             silo.Services.AddScoped<GrainOutbox>();
+            silo.Services.AddSingleton<LocalSnapshots>();
             silo.Services.AddSingleton<OutboxStreamTelemetry>();
             silo.Services.AddSingleton<OutboxCommits>();
             silo.Services.AddOptions<OutboxStreamOptions>().Bind(configuration.GetSection(OutboxStreamOptions.SectionName));

@@ -462,7 +462,7 @@ public static partial class AccountSettingsApi
     }
 
     private static async Task<AccountSnapshot> LoadAsync(ApiCall call) =>
-        await call.Account.GetAsync() ?? throw new NotFoundException($"company_id: no account {call.CompanyId}");
+        await call.AccountAsync() ?? throw new NotFoundException($"company_id: no account {call.CompanyId}");
 
     private static async Task<AccountSnapshot?> UpdateAsync(ApiCall call, AccountPart part, ImmutableDictionary<string, JsonElement> changes) =>
         changes.IsEmpty ? null : await call.Account.UpdateAsync(part, changes);

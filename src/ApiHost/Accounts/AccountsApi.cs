@@ -43,7 +43,7 @@ public static class AccountsApi
         if (ApiCall.SessionToken(context, request) is not null)
         {
             var call = (await ApiCall.BindAsync(context))!;
-            var parentAccount = await call.Account.GetAsync() ?? throw new ApiException(ApiStatus.NotFound, $"company_id: no account {call.CompanyId}");
+            var parentAccount = await call.AccountAsync() ?? throw new ApiException(ApiStatus.NotFound, $"company_id: no account {call.CompanyId}");
             if (parentAccount.SubAccounts.Length >= options.Value.MaxSubAccounts)
             {
                 throw new ApiException(ApiStatus.AccountsLimitReached, $"this account already has {parentAccount.SubAccounts.Length} sub-accounts, its limit");
@@ -142,11 +142,11 @@ public static class AccountsApi
     }
 
     private static async Task<IResult> GetAsync(ApiCall call) =>
-        ApiEnvelope.Ok(AccountViews.Summary(await call.Account.GetAsync() ?? throw new ApiException(ApiStatus.NotFound, $"no account {call.CompanyId}")));
+        ApiEnvelope.Ok(AccountViews.Summary(await call.AccountAsync() ?? throw new ApiException(ApiStatus.NotFound, $"no account {call.CompanyId}")));
 
     private static async Task<IResult> ListSubAccountsAsync(ApiCall call)
     {
-        var account = await call.Account.GetAsync() ?? throw new ApiException(ApiStatus.NotFound, $"no account {call.CompanyId}");
+        var account = await call.AccountAsync() ?? throw new ApiException(ApiStatus.NotFound, $"no account {call.CompanyId}");
         var children = await Task.WhenAll(account.SubAccounts.Select(id => call.Grains.GetGrain<IAccountGrain>(id).GetAsync()));
         return ApiEnvelope.Ok(children.OfType<AccountSnapshot>().Select(AccountViews.Summary).ToList());
     }

@@ -3,6 +3,8 @@ using Scheduling.Contracts.Accounts;
 using Scheduling.Contracts.Errors;
 using Scheduling.Contracts.Sessions;
 using Scheduling.Grains.Accounts;
+using Scheduling.Grains.Sessions;
+using Scheduling.Grains.Snapshots;
 
 namespace Scheduling.ApiHost.Api;
 
@@ -21,12 +23,13 @@ public sealed class SessionOptions
 /// </summary>
 public sealed class ApiCall
 {
-    private ApiCall(ApiRequest request, SessionInfo session, long companyId, IGrainFactory grains, string token)
+    private ApiCall(ApiRequest request, SessionInfo session, long companyId, IGrainFactory grains, LocalSnapshots snapshots, string token)
     {
         Request = request;
         Session = session;
         CompanyId = companyId;
         Grains = grains;
+        Snapshots = snapshots;
         Token = token;
     }
 
@@ -39,41 +42,59 @@ public sealed class ApiCall
 
     public IGrainFactory Grains { get; }
 
+    /// <summary>Snapshots of this silo's read-mostly activations: read them through <see cref="ReadAsync{TGrain, TSnapshot}"/>.</summary>
+    public LocalSnapshots Snapshots { get; }
+
     /// <summary>The session token the caller presented.</summary>
     public string Token { get; }
 
     public IAccountGrain Account => Grains.GetGrain<IAccountGrain>(CompanyId);
+
+    /// <summary>The grain's snapshot, in place when it is active on this silo (<see cref="LocalSnapshots"/>), else from <paramref name="read"/>.</summary>
+    public ValueTask<TSnapshot> ReadAsync<TGrain, TSnapshot>(TGrain grain, Func<TGrain, Task<TSnapshot>> read)
+        where TGrain : IAddressable => Snapshots.ReadAsync(grain, read);
+
+    /// <summary>The account this call acts on, as <see cref="IAccountGrain.GetAsync"/> answers.</summary>
+    public ValueTask<AccountSnapshot?> AccountAsync() => ReadAsync(Account, a => a.GetAsync());
 
     /// <summary>
     /// A call a visitor of the public booking pages makes on one company's behalf, with no session: it lets the
     /// public routes reuse the booking and availability code scoped to that company. The request must hold only
     /// fields a visitor may set (the public routes copy them from a whitelist); it is never given to a session route.
     /// </summary>
-    public static ApiCall ForVisitor(ApiRequest request, long companyId, IGrainFactory grains) =>
-        new(request, new SessionInfo(companyId, 0, DateTimeOffset.MaxValue), companyId, grains, string.Empty);
+    public static ApiCall ForVisitor(ApiRequest request, long companyId, IGrainFactory grains, LocalSnapshots snapshots) =>
+        new(request, new SessionInfo(companyId, 0, DateTimeOffset.MaxValue), companyId, grains, snapshots, string.Empty);
 
     public static async ValueTask<ApiCall?> BindAsync(HttpContext context)
     {
         var request = (await ApiRequest.BindAsync(context))!;
         var token = SessionToken(context, request)
             ?? throw new ApiException(ApiStatus.NotAllowed, "session_token: is required (authenticate with POST /api/v2/account/authenticate)");
-        var grains = context.RequestServices.GetRequiredService<IGrainFactory>();
-        var session = await grains.GetGrain<ISessionGrain>(Secrets.SessionKey(token)).ValidateAsync()
+        var services = context.RequestServices;
+        var grains = services.GetRequiredService<IGrainFactory>();
+        var snapshots = services.GetRequiredService<LocalSnapshots>();
+        var session = await ValidateAsync(grains.GetGrain<ISessionGrain>(Secrets.SessionKey(token)), snapshots, services.GetRequiredService<TimeProvider>())
             ?? throw new ApiException(ApiStatus.NotAllowed, "session_token: unknown, expired or logged out; authenticate again");
 
         var companyId = request.GetId("company_id") ?? session.CompanyId;
         if (companyId != session.CompanyId)
         {
-            var own = await grains.GetGrain<IAccountGrain>(session.CompanyId).GetAsync();
+            var own = await snapshots.ReadAsync(grains.GetGrain<IAccountGrain>(session.CompanyId), a => a.GetAsync());
             if (own is null || !own.SubAccounts.Contains(companyId))
             {
                 throw new NotFoundException($"company_id: no account {companyId}");
             }
         }
 
-        context.RequestServices.GetRequiredService<RateLimits>().CheckCompany(companyId);
-        return new ApiCall(request, session, companyId, grains, token);
+        services.GetRequiredService<RateLimits>().CheckCompany(companyId);
+        return new ApiCall(request, session, companyId, grains, snapshots, token);
     }
+
+    // A use that need not be written is answered from the session's snapshot when its grain is active here.
+    private static async ValueTask<SessionInfo?> ValidateAsync(ISessionGrain grain, LocalSnapshots snapshots, TimeProvider time) =>
+        snapshots.TryGet<SessionView?>(grain.GetGrainId(), out var view) && SessionView.TryAnswer(view, time.GetUtcNow(), out var session)
+            ? session
+            : await grain.ValidateAsync();
 
     /// <summary>The token from the query, the body (JSON or form) or an Authorization: Bearer header.</summary>
     public static string? SessionToken(HttpContext context, ApiRequest request)

@@ -96,7 +96,7 @@ public static class AppointmentsApi
         var start = AppointmentTimes.ParseStart(values.GetText(AppointmentField.StartDate)!, AppointmentField.StartDate, zone);
         var slot = await AppointmentPlaces.SlotAsync(call, location, service, duration, start);
         var customFields = await ReadCustomFieldsAsync(call, creating: true);
-        var account = await call.Account.GetAsync();
+        var account = await call.AccountAsync();
         var status = values.GetInt(AppointmentField.Status) ?? InitialStatus(account, service);
 
         var stored = Stored(ImmutableDictionary<string, JsonElement>.Empty, values, customFields)
@@ -340,7 +340,7 @@ public static class AppointmentsApi
 
         // The reminder follows the service as it is set now (a service deleted since leaves the account's hours).
         service ??= await call.Grains.GetGrain<IServiceGrain>(serviceId).GetAsync() is { } current && current.CompanyId == call.CompanyId ? current : null;
-        var notices = AppointmentNotices.For(await call.Account.GetAsync(), service);
+        var notices = AppointmentNotices.For(await call.AccountAsync(), service);
         return (new BookingRequest(stored.Id, call.CompanyId, slot, start, clientId, status, values, notices), employeeId);
     }
 
@@ -433,7 +433,7 @@ public static class AppointmentsApi
 
     private static async Task<TimeZoneEntry> AccountZoneAsync(ApiCall call)
     {
-        var account = await call.Account.GetAsync();
+        var account = await call.AccountAsync();
         var zoneId = account?.Profile.GetInt("timezone_id") ?? Contracts.Accounts.AccountSchemas.DefaultTimeZoneId;
         return TimeZoneTable.Embedded.TryGet(zoneId, out var entry) ? entry : TimeZoneTable.Embedded.Default;
     }

@@ -202,13 +202,19 @@ public static class AvailabilityApi
         return shown;
     }
 
-    // The provider asked for (when it offers the service here), else every active employee who does, in order.
+    // The provider asked for (when it offers the service here), else every active employee who does, in order. One
+    // the location offers the service with is the account's own; any other is looked up, so another tenant's is 404.
     private static async Task<IReadOnlyList<long>> CandidatesAsync(ApiCall call, LocationSnapshot location, long serviceId)
     {
         if (call.Request.GetId("provider_id") is { } provider)
         {
+            if (location.Offers(provider, serviceId))
+            {
+                return [provider];
+            }
+
             await EmployeesApi.LoadAsync(call, provider);
-            return location.Offers(provider, serviceId) ? [provider] : [];
+            return [];
         }
 
         return [.. location.ProvidersOf(serviceId)];

@@ -177,7 +177,7 @@ public static class ClientsApi
 
     private static async Task<DateTimeZone> AccountZoneAsync(ApiCall call)
     {
-        var account = await call.Account.GetAsync();
+        var account = await call.AccountAsync();
         var zoneId = account?.Profile.GetInt("timezone_id") ?? AccountSchemas.DefaultTimeZoneId;
         return (TimeZoneTable.Embedded.TryGet(zoneId, out var entry) ? entry : TimeZoneTable.Embedded.Default).Zone;
     }

@@ -83,7 +83,7 @@ public static class EmployeesApi
     {
         var values = EmployeeSchemas.Employee.Bind(call.Request.Fields, create: true);
         var password = Password(call.Request);
-        var account = await call.Account.GetAsync() ?? throw new NotFoundException($"no account {call.CompanyId}");
+        var account = await call.AccountAsync() ?? throw new NotFoundException($"no account {call.CompanyId}");
         var others = await AccountCatalog.LoadAsync(call, CatalogKind.Employee, e => call.Grains.GetGrain<ICalendarGrain>(e).GetAsync());
         CheckEmailUnique(values, others.Select(o => o.Item), self: null);
         if (values.GetBool("status") ?? true)
@@ -120,7 +120,7 @@ public static class EmployeesApi
         CheckEmailUnique(changes, others, employee.Id);
         if (!employee.Active && changes.GetBool("status") == true)
         {
-            var account = await call.Account.GetAsync() ?? throw new NotFoundException($"no account {call.CompanyId}");
+            var account = await call.AccountAsync() ?? throw new NotFoundException($"no account {call.CompanyId}");
             CheckProviderLimit(account, others.Count(o => o.Active));
         }
 
@@ -197,7 +197,7 @@ public static class EmployeesApi
             throw ApiException.InvalidField("ics_service", "Google (1) and Exchange (3) calendars are not supported; use 2 with the calendar's public ICS URL");
         }
 
-        var account = await call.Account.GetAsync();
+        var account = await call.AccountAsync();
         var zone = TimeZoneTable.Embedded.TryGet(account?.Profile.GetInt("timezone_id") ?? AccountSchemas.DefaultTimeZoneId, out var entry)
             ? entry
             : TimeZoneTable.Embedded.Default;

@@ -39,7 +39,7 @@ public static class LocationsApi
 
     /// <summary>The location of the caller's tenant, or 404 (also for other tenants' ids).</summary>
     public static async Task<LocationSnapshot> LoadAsync(ApiCall call, long id) =>
-        await call.Grains.GetGrain<ILocationGrain>(id).GetAsync() is { } location && location.CompanyId == call.CompanyId
+        await call.ReadAsync(call.Grains.GetGrain<ILocationGrain>(id), l => l.GetAsync()) is { } location && location.CompanyId == call.CompanyId
             ? location
             : throw new NotFoundException($"location {id} not found");
 
@@ -68,7 +68,7 @@ public static class LocationsApi
     private static async Task<IResult> CreateAsync(ApiCall call, IIdGenerator ids)
     {
         var values = Validate(LocationSchemas.Location.Bind(call.Request.Fields, create: true));
-        var account = await call.Account.GetAsync() ?? throw new NotFoundException($"no account {call.CompanyId}");
+        var account = await call.AccountAsync() ?? throw new NotFoundException($"no account {call.CompanyId}");
         if (!values.ContainsKey("timezone_id"))
         {
             // A location keeps the zone its account had when it was created (SPEC §6: the location's zone, else the account's).

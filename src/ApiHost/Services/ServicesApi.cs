@@ -40,7 +40,7 @@ public static class ServicesApi
 
     /// <summary>The service of the caller's tenant, or 404 (also for other tenants' ids).</summary>
     public static async Task<ServiceSnapshot> LoadAsync(ApiCall call, long id) =>
-        await call.Grains.GetGrain<IServiceGrain>(id).GetAsync() is { } service && service.CompanyId == call.CompanyId
+        await call.ReadAsync(call.Grains.GetGrain<IServiceGrain>(id), s => s.GetAsync()) is { } service && service.CompanyId == call.CompanyId
             ? service
             : throw new NotFoundException($"service {id} not found");
 
@@ -154,7 +154,7 @@ public static class ServicesApi
 
     private static async Task<DateOnly> TodayAsync(ApiCall call, TimeProvider time)
     {
-        var account = await call.Account.GetAsync() ?? throw new NotFoundException($"no account {call.CompanyId}");
+        var account = await call.AccountAsync() ?? throw new NotFoundException($"no account {call.CompanyId}");
         var zone = TimeZoneTable.Embedded.TryGet(account.Profile.GetInt("timezone_id") ?? AccountSchemas.DefaultTimeZoneId, out var entry)
             ? entry
             : TimeZoneTable.Embedded.Default;

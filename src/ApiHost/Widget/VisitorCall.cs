@@ -4,6 +4,7 @@ using Scheduling.Contracts.Accounts;
 using Scheduling.Contracts.Directory;
 using Scheduling.Contracts.Errors;
 using Scheduling.Grains.Links;
+using Scheduling.Grains.Snapshots;
 
 namespace Scheduling.ApiHost.Widget;
 
@@ -15,12 +16,13 @@ namespace Scheduling.ApiHost.Widget;
 /// </summary>
 public sealed class VisitorCall
 {
-    private VisitorCall(ApiRequest request, AccountSnapshot account, AppointmentLink? link, IGrainFactory grains)
+    private VisitorCall(ApiRequest request, AccountSnapshot account, AppointmentLink? link, IGrainFactory grains, LocalSnapshots snapshots)
     {
         Request = request;
         Account = account;
         Link = link;
         Grains = grains;
+        Snapshots = snapshots;
     }
 
     /// <summary>What the visitor sent; handlers pass on only the fields a visitor may set (<see cref="Scoped"/>).</summary>
@@ -35,26 +37,29 @@ public sealed class VisitorCall
 
     public IGrainFactory Grains { get; }
 
+    public LocalSnapshots Snapshots { get; }
+
     public static async ValueTask<VisitorCall?> BindAsync(HttpContext context)
     {
         context.RequestServices.GetRequiredService<RateLimits>().CheckVisitor(context);
         var request = (await ApiRequest.BindAsync(context))!;
         var grains = context.RequestServices.GetRequiredService<IGrainFactory>();
+        var snapshots = context.RequestServices.GetRequiredService<LocalSnapshots>();
         if (context.Request.RouteValues.TryGetValue("token", out var token))
         {
             var link = await context.RequestServices.GetRequiredService<AppointmentLinks>().ReadAsync(token as string)
                 ?? throw new NotFoundException("this link is not valid");
-            var owner = await EnabledAccountAsync(grains, link.CompanyId) ?? throw new NotFoundException("this link is not valid");
-            return new VisitorCall(request, owner, link, grains);
+            var owner = await EnabledAccountAsync(grains, snapshots, link.CompanyId) ?? throw new NotFoundException("this link is not valid");
+            return new VisitorCall(request, owner, link, grains, snapshots);
         }
 
         var nickname = context.Request.RouteValues.TryGetValue("nick_name", out var value) ? value as string : null;
-        var account = await FindAsync(grains, nickname) ?? throw new NotFoundException($"no booking page '{nickname}'");
-        return new VisitorCall(request, account, link: null, grains);
+        var account = await FindAsync(grains, snapshots, nickname) ?? throw new NotFoundException($"no booking page '{nickname}'");
+        return new VisitorCall(request, account, link: null, grains, snapshots);
     }
 
     /// <summary>The enabled account with this nickname, or null.</summary>
-    public static async Task<AccountSnapshot?> FindAsync(IGrainFactory grains, string? nickname)
+    public static async Task<AccountSnapshot?> FindAsync(IGrainFactory grains, LocalSnapshots snapshots, string? nickname)
     {
         if (string.IsNullOrWhiteSpace(nickname) || nickname.Length > 64 || !AccountSchemas.IsValidNickname(nickname.Trim().ToLowerInvariant()))
         {
@@ -62,7 +67,7 @@ public sealed class VisitorCall
         }
 
         return await grains.GetGrain<INameClaimGrain>(NameClaims.AccountNickname(nickname)).GetOwnerAsync() is { } companyId
-            ? await EnabledAccountAsync(grains, companyId)
+            ? await EnabledAccountAsync(grains, snapshots, companyId)
             : null;
     }
 
@@ -79,9 +84,9 @@ public sealed class VisitorCall
             fields[name] = value;
         }
 
-        return ApiCall.ForVisitor(ApiRequest.FromFields(fields), CompanyId, Grains);
+        return ApiCall.ForVisitor(ApiRequest.FromFields(fields), CompanyId, Grains, Snapshots);
     }
 
-    private static async Task<AccountSnapshot?> EnabledAccountAsync(IGrainFactory grains, long companyId) =>
-        await grains.GetGrain<IAccountGrain>(companyId).GetAsync() is { Enabled: true } account ? account : null;
+    private static async Task<AccountSnapshot?> EnabledAccountAsync(IGrainFactory grains, LocalSnapshots snapshots, long companyId) =>
+        await snapshots.ReadAsync(grains.GetGrain<IAccountGrain>(companyId), a => a.GetAsync()) is { Enabled: true } account ? account : null;
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Scheduling.ApiHost.Api;
 using Scheduling.Contracts.Records;
 using Scheduling.Grains.Links;
+using Scheduling.Grains.Snapshots;
 
 namespace Scheduling.ApiHost.Widget;
 
@@ -32,10 +33,10 @@ public static class WidgetPages
         return endpoints;
     }
 
-    private static async Task<IResult> BookPageAsync(string nick_name, HttpContext context, IGrainFactory grains)
+    private static async Task<IResult> BookPageAsync(string nick_name, HttpContext context, IGrainFactory grains, LocalSnapshots snapshots)
     {
         context.RequestServices.GetRequiredService<RateLimits>().CheckVisitor(context);
-        var account = await VisitorCall.FindAsync(grains, nick_name);
+        var account = await VisitorCall.FindAsync(grains, snapshots, nick_name);
         var language = WidgetText.Code(context.Request.Query["lang"].ToString() is { Length: > 0 } asked ? asked : account?.Profile.GetText("lang"));
         var text = WidgetText.For(language);
         if (account is null)

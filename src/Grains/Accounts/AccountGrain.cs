@@ -1,17 +1,20 @@
+using Orleans.Core;
 using System.Collections.Immutable;
 using System.Text.Json;
 using Scheduling.Contracts.Accounts;
 using Scheduling.Contracts.Errors;
 using Scheduling.Contracts.Records;
+using Scheduling.Grains.Snapshots;
 
 namespace Scheduling.Grains.Accounts;
 
 /// <summary>One account: its profile, options, owner credentials, sub-accounts and catalog index.</summary>
-public sealed class AccountGrain([PersistentState("account")] IPersistentState<AccountState> account, TimeProvider time) : Grain, IAccountGrain
+public sealed class AccountGrain([PersistentState("account")] IPersistentState<AccountState> account, TimeProvider time) : SnapshotGrain<AccountSnapshot?>, IAccountGrain
 {
     private static readonly TimeSpan PasswordResetLifetime = TimeSpan.FromHours(1);
 
-    private Task<AccountSnapshot?>? _get;
+    // Read by most requests: kept until the next write.
+    private AccountSnapshot? _snapshot;
 
     private AccountState State => account.State;
 
@@ -38,8 +41,11 @@ public sealed class AccountGrain([PersistentState("account")] IPersistentState<A
         return new AccountCreated(this.GetPrimaryKeyLong(), creation.OwnerUserId, apiKey);
     }
 
-    // Read by most requests (several times per booking): the answer is kept until the next write.
-    public Task<AccountSnapshot?> GetAsync() => _get ??= Task.FromResult(account.RecordExists ? Snapshot() : null);
+    public Task<AccountSnapshot?> GetAsync() => Task.FromResult(CurrentSnapshot());
+
+    protected override IStorage SnapshotState => account;
+
+    protected override AccountSnapshot? CurrentSnapshot() => account.RecordExists ? _snapshot ??= Snapshot() : null;
 
     public Task<CredentialCheck> VerifyApiKeyAsync(string apiKey) =>
         Task.FromResult(Check(account.RecordExists && Secrets.VerifyToken(apiKey, State.ApiKeyHash)));
@@ -192,7 +198,7 @@ public sealed class AccountGrain([PersistentState("account")] IPersistentState<A
     // Every state write goes through here, so the kept snapshot never outlives the state it was made from.
     private Task SaveAsync()
     {
-        _get = null;
+        _snapshot = null;
         return account.WriteStateAsync();
     }
 

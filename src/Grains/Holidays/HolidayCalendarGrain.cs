@@ -1,7 +1,9 @@
+using Orleans.Core;
 using System.Collections.Immutable;
 using System.Text.Json;
 using Scheduling.Contracts.Errors;
 using Scheduling.Contracts.Holidays;
+using Scheduling.Grains.Snapshots;
 using Scheduling.Grains.Storage;
 
 namespace Scheduling.Grains.Holidays;
@@ -14,14 +16,18 @@ namespace Scheduling.Grains.Holidays;
 public sealed class HolidayCalendarGrain(
     [PersistentState("holidays")] IPersistentState<HolidayCalendarState> state,
     IIdGenerator ids,
-    TimeProvider time) : Grain, IHolidayCalendarGrain
+    TimeProvider time) : SnapshotGrain<ImmutableArray<Holiday>>, IHolidayCalendarGrain
 {
     /// <summary>Bounds the grain's state; no business closes on more distinct occasions.</summary>
     public const int MaxHolidays = 500;
 
     private List<Holiday> Holidays => state.State.Holidays;
 
-    public Task<ImmutableArray<Holiday>> ListAsync() => Task.FromResult(Holidays.ToImmutableArray());
+    public Task<ImmutableArray<Holiday>> ListAsync() => Task.FromResult(CurrentSnapshot());
+
+    protected override IStorage SnapshotState => state;
+
+    protected override ImmutableArray<Holiday> CurrentSnapshot() => [.. Holidays];
 
     public Task<Holiday?> GetAsync(long id) => Task.FromResult(Holidays.Find(h => h.Id == id));
 

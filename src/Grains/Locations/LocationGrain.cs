@@ -1,3 +1,4 @@
+using Orleans.Core;
 using System.Collections.Immutable;
 using System.Text.Json;
 using Scheduling.Contracts.Appointments;
@@ -7,11 +8,12 @@ using Scheduling.Contracts.Errors;
 using Scheduling.Contracts.Locations;
 using Scheduling.Contracts.Records;
 using Scheduling.Grains.Catalog;
+using Scheduling.Grains.Snapshots;
 
 namespace Scheduling.Grains.Locations;
 
 /// <summary>One location: its fields, photo, and the links of who offers what here.</summary>
-public sealed class LocationGrain([PersistentState("location")] IPersistentState<LocationState> location, TimeProvider time) : Grain, ILocationGrain
+public sealed class LocationGrain([PersistentState("location")] IPersistentState<LocationState> location, TimeProvider time) : SnapshotGrain<LocationSnapshot?>, ILocationGrain
 {
     private const string PhotoField = "photo";
 
@@ -33,7 +35,11 @@ public sealed class LocationGrain([PersistentState("location")] IPersistentState
         return Snapshot();
     }
 
-    public Task<LocationSnapshot?> GetAsync() => Task.FromResult(location.RecordExists ? Snapshot() : null);
+    public Task<LocationSnapshot?> GetAsync() => Task.FromResult(CurrentSnapshot());
+
+    protected override IStorage SnapshotState => location;
+
+    protected override LocationSnapshot? CurrentSnapshot() => location.RecordExists ? Snapshot() : null;
 
     public async Task<LocationSnapshot> UpdateAsync(ImmutableDictionary<string, JsonElement> changes)
     {

@@ -1,3 +1,4 @@
+using Orleans.Core;
 using System.Collections.Immutable;
 using System.Text.Json;
 using Scheduling.Contracts.Catalog;
@@ -5,11 +6,12 @@ using Scheduling.Contracts.Errors;
 using Scheduling.Contracts.Records;
 using Scheduling.Contracts.Services;
 using Scheduling.Grains.Catalog;
+using Scheduling.Grains.Snapshots;
 
 namespace Scheduling.Grains.Services;
 
 /// <summary>One service: its fields, photo, and the typed snapshot the availability engine reads.</summary>
-public sealed class ServiceGrain([PersistentState("service")] IPersistentState<ServiceState> service, TimeProvider time) : Grain, IServiceGrain
+public sealed class ServiceGrain([PersistentState("service")] IPersistentState<ServiceState> service, TimeProvider time) : SnapshotGrain<ServiceSnapshot?>, IServiceGrain
 {
     private const string PhotoField = "photo";
 
@@ -29,7 +31,11 @@ public sealed class ServiceGrain([PersistentState("service")] IPersistentState<S
         return await SaveAsync();
     }
 
-    public Task<ServiceSnapshot?> GetAsync() => Task.FromResult(service.RecordExists ? Snapshot() : null);
+    public Task<ServiceSnapshot?> GetAsync() => Task.FromResult(CurrentSnapshot());
+
+    protected override IStorage SnapshotState => service;
+
+    protected override ServiceSnapshot? CurrentSnapshot() => service.RecordExists ? Snapshot() : null;
 
     public async Task<ServiceSnapshot> UpdateAsync(ImmutableDictionary<string, JsonElement> changes)
     {

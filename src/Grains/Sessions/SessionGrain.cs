@@ -1,4 +1,6 @@
+using Orleans.Core;
 using Scheduling.Contracts.Sessions;
+using Scheduling.Grains.Snapshots;
 
 namespace Scheduling.Grains.Sessions;
 
@@ -16,13 +18,39 @@ public sealed class SessionState
 }
 
 /// <summary>
-/// One session. A use extends it; the extension is written at most once a minute, so a busy client
-/// costs a state write per minute, not per request.
+/// A session as its grain publishes it to the silo's <see cref="LocalSnapshots"/>, and the one rule of what a use of it
+/// answers: an API host on the session's silo validates it without a grain call unless the use must be recorded.
 /// </summary>
-public sealed class SessionGrain([PersistentState("session")] IPersistentState<SessionState> session, TimeProvider time) : Grain, ISessionGrain
+public sealed record SessionView(long CompanyId, long UserId, DateTimeOffset LastSeenAt, TimeSpan IdleTimeout, bool Revoked)
 {
-    private static readonly TimeSpan WriteGranularity = TimeSpan.FromMinutes(1);
+    /// <summary>A use extends the session; the extension is written at most this often.</summary>
+    public static readonly TimeSpan WriteGranularity = TimeSpan.FromMinutes(1);
 
+    /// <summary>The session as a use at <paramref name="now"/> finds it: null when expired or revoked.</summary>
+    public SessionInfo? At(DateTimeOffset now) =>
+        Revoked || now - LastSeenAt > IdleTimeout ? null : new SessionInfo(CompanyId, UserId, LastSeenAt + IdleTimeout);
+
+    /// <summary>Whether a use at <paramref name="now"/> is to be written (it extends a valid session that was last written long enough ago).</summary>
+    public bool RecordsUse(DateTimeOffset now) => At(now) is not null && now - LastSeenAt >= WriteGranularity;
+
+    /// <summary>
+    /// What a use at <paramref name="now"/> answers without asking the grain: true with the session (or null when it is
+    /// not valid), false when the use must go to the grain to be written.
+    /// </summary>
+    public static bool TryAnswer(SessionView? view, DateTimeOffset now, out SessionInfo? session)
+    {
+        session = view?.At(now);
+        return view is null || !view.RecordsUse(now);
+    }
+}
+
+/// <summary>
+/// One session. A use extends it; the extension is written at most once a minute, so a busy client
+/// costs a state write per minute, not per request. Its view is kept in the silo's <see cref="LocalSnapshots"/>.
+/// </summary>
+public sealed class SessionGrain([PersistentState("session")] IPersistentState<SessionState> session, TimeProvider time)
+    : SnapshotGrain<SessionView?>, ISessionGrain
+{
     public async Task StartAsync(SessionStart start)
     {
         if (session.RecordExists)
@@ -42,20 +70,21 @@ public sealed class SessionGrain([PersistentState("session")] IPersistentState<S
 
     public async Task<SessionInfo?> ValidateAsync()
     {
-        var state = session.State;
         var now = time.GetUtcNow();
-        if (!session.RecordExists || state.Revoked || now - state.LastSeenAt > state.IdleTimeout)
+        var view = CurrentSnapshot();
+        if (view is null || view.At(now) is null)
         {
             return null;
         }
 
-        if (now - state.LastSeenAt >= WriteGranularity)
+        if (view.RecordsUse(now))
         {
-            state.LastSeenAt = now;
+            session.State.LastSeenAt = now;
             await session.WriteStateAsync();
+            view = CurrentSnapshot()!;
         }
 
-        return new SessionInfo(state.CompanyId, state.UserId, state.LastSeenAt + state.IdleTimeout);
+        return view.At(now);
     }
 
     public async Task RevokeAsync()
@@ -65,5 +94,13 @@ public sealed class SessionGrain([PersistentState("session")] IPersistentState<S
             session.State.Revoked = true;
             await session.WriteStateAsync();
         }
+    }
+
+    protected override IStorage SnapshotState => session;
+
+    protected override SessionView? CurrentSnapshot()
+    {
+        var state = session.State;
+        return session.RecordExists ? new SessionView(state.CompanyId, state.UserId, state.LastSeenAt, state.IdleTimeout, state.Revoked) : null;
     }
 }

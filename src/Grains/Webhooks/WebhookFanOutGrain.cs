@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Scheduling.Contracts.Appointments;
 using Scheduling.Contracts.Employees;
 using Scheduling.Contracts.Webhooks;
+using Scheduling.Grains.Snapshots;
 using Scheduling.Grains.Storage;
 using Orleans.Streams;
 using Orleans.Streams.Core;
@@ -18,6 +19,7 @@ public sealed class WebhookFanOutGrain(
     IWebhookDeliveryStore deliveries,
     IIdGenerator ids,
     WebhookDeliverySignal signal,
+    LocalSnapshots snapshots,
     TimeProvider time,
     ILogger<WebhookFanOutGrain> logger) : Grain, IWebhookFanOutGrain, IStreamSubscriptionObserver, IAsyncObserver<AppointmentEvent>
 {
@@ -39,8 +41,9 @@ public sealed class WebhookFanOutGrain(
         // The event id is what makes retries of the stream harmless and what receivers de-duplicate by.
         var eventId = (token as OutboxSequenceToken)?.EventId ?? throw new ArgumentNullException(nameof(token), "webhook deliveries need the stream's event id");
         // One activation per calendar (the stream key), kept while the calendar books; the collection age retires it.
-        var subscribers = await GrainFactory.GetGrain<IWebhookSubscriptionsGrain>(item.CompanyId).GetSubscribersAsync(item.Type);
-        if (subscribers.IsDefaultOrEmpty)
+        var subscriptions = await snapshots.ReadAsync(GrainFactory.GetGrain<IWebhookSubscriptionsGrain>(item.CompanyId), s => s.ListAsync());
+        var subscribers = subscriptions.Where(s => s.Wants(item.Type)).ToList();
+        if (subscribers.Count == 0)
         {
             return;
         }

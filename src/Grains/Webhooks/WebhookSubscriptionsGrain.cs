@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using Scheduling.Contracts.Errors;
 using Scheduling.Contracts.Records;
 using Scheduling.Contracts.Webhooks;
+using Orleans.Core;
+using Scheduling.Grains.Snapshots;
 using Scheduling.Grains.Storage;
 
 namespace Scheduling.Grains.Webhooks;
@@ -10,13 +12,14 @@ namespace Scheduling.Grains.Webhooks;
 /// <summary>
 /// One company's webhook subscriptions. A grain of its own rather than part of the account grain: the event
 /// dispatcher reads it for every appointment event, and a subscription's secret stays out of the account's
-/// state. Target URLs are checked here, the single writer, so no caller can store one the guard refuses.
+/// state. Target URLs are checked here, the single writer, so no caller can store one the guard refuses. Its list is
+/// kept in the silo's <see cref="LocalSnapshots"/>, where the fan-out reads it for each event without a call.
 /// </summary>
 public sealed class WebhookSubscriptionsGrain(
     [PersistentState("webhooks")] IPersistentState<WebhookSubscriptionsState> state,
     IIdGenerator ids,
     TimeProvider time,
-    WebhookTargetGuard guard) : Grain, IWebhookSubscriptionsGrain
+    WebhookTargetGuard guard) : SnapshotGrain<ImmutableArray<WebhookSubscription>>, IWebhookSubscriptionsGrain
 {
     /// <summary>Each subscription costs a delivery per event; this bounds the fan-out of one company.</summary>
     public const int MaxSubscriptions = 50;
@@ -25,7 +28,11 @@ public sealed class WebhookSubscriptionsGrain(
 
     private List<WebhookSubscription> Subscriptions => state.State.Subscriptions;
 
-    public Task<ImmutableArray<WebhookSubscription>> ListAsync() => Task.FromResult(Subscriptions.ToImmutableArray());
+    public Task<ImmutableArray<WebhookSubscription>> ListAsync() => Task.FromResult(CurrentSnapshot());
+
+    protected override IStorage SnapshotState => state;
+
+    protected override ImmutableArray<WebhookSubscription> CurrentSnapshot() => [.. Subscriptions];
 
     public Task<WebhookSubscription?> GetAsync(long id) => Task.FromResult(Subscriptions.Find(s => s.Id == id));
 
