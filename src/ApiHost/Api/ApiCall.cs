@@ -51,11 +51,11 @@ public sealed class ApiCall
     public IAccountGrain Account => Grains.GetGrain<IAccountGrain>(CompanyId);
 
     /// <summary>The grain's snapshot, in place when it is active on this silo (<see cref="LocalSnapshots"/>), else from <paramref name="read"/>.</summary>
-    public ValueTask<TSnapshot> ReadAsync<TGrain, TSnapshot>(TGrain grain, Func<TGrain, Task<TSnapshot>> read)
-        where TGrain : IAddressable => Snapshots.ReadAsync(grain, read);
+    public ValueTask<TSnapshot> ReadAsync<TGrain, TSnapshot>(long key, Func<TGrain, Task<TSnapshot>> read)
+        where TGrain : IGrainWithIntegerKey => Snapshots.ReadAsync(Grains, key, read);
 
     /// <summary>The account this call acts on, as <see cref="IAccountGrain.GetAsync"/> answers.</summary>
-    public ValueTask<AccountSnapshot?> AccountAsync() => ReadAsync(Account, a => a.GetAsync());
+    public ValueTask<AccountSnapshot?> AccountAsync() => ReadAsync(CompanyId, (IAccountGrain a) => a.GetAsync());
 
     /// <summary>
     /// A call a visitor of the public booking pages makes on one company's behalf, with no session: it lets the
@@ -73,13 +73,13 @@ public sealed class ApiCall
         var services = context.RequestServices;
         var grains = services.GetRequiredService<IGrainFactory>();
         var snapshots = services.GetRequiredService<LocalSnapshots>();
-        var session = await ValidateAsync(grains.GetGrain<ISessionGrain>(Secrets.SessionKey(token)), snapshots, services.GetRequiredService<TimeProvider>())
+        var session = await ValidateAsync(grains, Secrets.SessionKey(token), snapshots, services.GetRequiredService<TimeProvider>())
             ?? throw new ApiException(ApiStatus.NotAllowed, "session_token: unknown, expired or logged out; authenticate again");
 
         var companyId = request.GetId("company_id") ?? session.CompanyId;
         if (companyId != session.CompanyId)
         {
-            var own = await snapshots.ReadAsync(grains.GetGrain<IAccountGrain>(session.CompanyId), a => a.GetAsync());
+            var own = await snapshots.ReadAsync(grains, session.CompanyId, (IAccountGrain a) => a.GetAsync());
             if (own is null || !own.SubAccounts.Contains(companyId))
             {
                 throw new NotFoundException($"company_id: no account {companyId}");
@@ -91,10 +91,10 @@ public sealed class ApiCall
     }
 
     // A use that need not be written is answered from the session's snapshot when its grain is active here.
-    private static async ValueTask<SessionInfo?> ValidateAsync(ISessionGrain grain, LocalSnapshots snapshots, TimeProvider time) =>
-        snapshots.TryGet<SessionView?>(grain.GetGrainId(), out var view) && SessionView.TryAnswer(view, time.GetUtcNow(), out var session)
+    private static async ValueTask<SessionInfo?> ValidateAsync(IGrainFactory grains, string key, LocalSnapshots snapshots, TimeProvider time) =>
+        snapshots.TryGet<SessionView?>(snapshots.IdOf<ISessionGrain>(grains, key), out var view) && SessionView.TryAnswer(view, time.GetUtcNow(), out var session)
             ? session
-            : await grain.ValidateAsync();
+            : await grains.GetGrain<ISessionGrain>(key).ValidateAsync();
 
     /// <summary>The token from the query, the body (JSON or form) or an Authorization: Bearer header.</summary>
     public static string? SessionToken(HttpContext context, ApiRequest request)

@@ -34,7 +34,7 @@ public static class AppointmentPlaces
 
         foreach (var candidate in await call.Account.GetCatalogAsync(CatalogKind.Location))
         {
-            if (await call.ReadAsync(call.Grains.GetGrain<ILocationGrain>(candidate), l => l.GetAsync()) is { } first && first.CompanyId == call.CompanyId)
+            if (await call.ReadAsync(candidate, (ILocationGrain l) => l.GetAsync()) is { } first && first.CompanyId == call.CompanyId)
             {
                 return first;
             }
@@ -121,7 +121,7 @@ public static class AppointmentPlaces
 
     /// <summary>The account's enabled holidays.</summary>
     public static async Task<HolidayCalendar> HolidaysAsync(ApiCall call) =>
-        new(await call.ReadAsync(call.Grains.GetGrain<IHolidayCalendarGrain>(call.CompanyId), h => h.ListAsync()));
+        new(await call.ReadAsync(call.CompanyId, (IHolidayCalendarGrain h) => h.ListAsync()));
 
     /// <summary>What every calendar needs to answer for [from, to] at the location: one request for all of them.</summary>
     public static SlotRequest SlotRequestFor(LocationSnapshot location, ServiceSnapshot service, int durationMinutes, HolidayCalendar holidays, LocalDate from, LocalDate to)

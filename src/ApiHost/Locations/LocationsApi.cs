@@ -39,7 +39,7 @@ public static class LocationsApi
 
     /// <summary>The location of the caller's tenant, or 404 (also for other tenants' ids).</summary>
     public static async Task<LocationSnapshot> LoadAsync(ApiCall call, long id) =>
-        await call.ReadAsync(call.Grains.GetGrain<ILocationGrain>(id), l => l.GetAsync()) is { } location && location.CompanyId == call.CompanyId
+        await call.ReadAsync(id, (ILocationGrain l) => l.GetAsync()) is { } location && location.CompanyId == call.CompanyId
             ? location
             : throw new NotFoundException($"location {id} not found");
 

@@ -40,7 +40,7 @@ public static class ServicesApi
 
     /// <summary>The service of the caller's tenant, or 404 (also for other tenants' ids).</summary>
     public static async Task<ServiceSnapshot> LoadAsync(ApiCall call, long id) =>
-        await call.ReadAsync(call.Grains.GetGrain<IServiceGrain>(id), s => s.GetAsync()) is { } service && service.CompanyId == call.CompanyId
+        await call.ReadAsync(id, (IServiceGrain s) => s.GetAsync()) is { } service && service.CompanyId == call.CompanyId
             ? service
             : throw new NotFoundException($"service {id} not found");
 

@@ -88,5 +88,5 @@ public sealed class VisitorCall
     }
 
     private static async Task<AccountSnapshot?> EnabledAccountAsync(IGrainFactory grains, LocalSnapshots snapshots, long companyId) =>
-        await snapshots.ReadAsync(grains.GetGrain<IAccountGrain>(companyId), a => a.GetAsync()) is { Enabled: true } account ? account : null;
+        await snapshots.ReadAsync(grains, companyId, (IAccountGrain a) => a.GetAsync()) is { Enabled: true } account ? account : null;
 }

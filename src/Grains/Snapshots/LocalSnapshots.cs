@@ -21,6 +21,7 @@ namespace Scheduling.Grains.Snapshots;
 public sealed class LocalSnapshots
 {
     private readonly ConcurrentDictionary<GrainId, Entry> _entries = new();
+    private readonly ConcurrentDictionary<Type, GrainType> _types = new();
 
     /// <summary>The number of grains whose snapshot is kept (for tests and diagnostics).</summary>
     public int Count => _entries.Count;
@@ -48,15 +49,36 @@ public sealed class LocalSnapshots
     }
 
     /// <summary>
-    /// The grain's snapshot: in place when its activation is on this silo, else its answer to <paramref name="read"/>,
-    /// which must be the read whose answer the grain publishes.
+    /// The snapshot of grain <typeparamref name="TGrain"/> <paramref name="key"/>: in place when its activation is on this
+    /// silo, else its answer to <paramref name="read"/>, which must be the read whose answer the grain publishes. No grain
+    /// reference is made unless the grain is called.
     /// </summary>
-    public ValueTask<TSnapshot> ReadAsync<TGrain, TSnapshot>(TGrain grain, Func<TGrain, Task<TSnapshot>> read)
-        where TGrain : IAddressable
+    public ValueTask<TSnapshot> ReadAsync<TGrain, TSnapshot>(IGrainFactory grains, long key, Func<TGrain, Task<TSnapshot>> read)
+        where TGrain : IGrainWithIntegerKey
     {
+        ArgumentNullException.ThrowIfNull(grains);
         ArgumentNullException.ThrowIfNull(read);
-        return TryGet<TSnapshot>(grain.GetGrainId(), out var snapshot) ? ValueTask.FromResult(snapshot) : new ValueTask<TSnapshot>(read(grain));
+        return TryGet<TSnapshot>(IdOf<TGrain>(grains, key), out var snapshot)
+            ? ValueTask.FromResult(snapshot)
+            : new ValueTask<TSnapshot>(read(grains.GetGrain<TGrain>(key)));
     }
+
+    /// <summary>The id of grain <typeparamref name="TGrain"/> <paramref name="key"/>, without making a grain reference.</summary>
+    public GrainId IdOf<TGrain>(IGrainFactory grains, long key)
+        where TGrain : IGrainWithIntegerKey =>
+        GrainId.Create(TypeOf<TGrain>(grains), GrainIdKeyExtensions.CreateIntegerKey(key));
+
+    /// <inheritdoc cref="IdOf{TGrain}(IGrainFactory, long)"/>
+    public GrainId IdOf<TGrain>(IGrainFactory grains, string key)
+        where TGrain : IGrainWithStringKey =>
+        GrainId.Create(TypeOf<TGrain>(grains), key);
+
+    // The grain type an interface resolves to, learned from one reference (resolving it per read cost more than the read).
+    private GrainType TypeOf<TGrain>(IGrainFactory grains)
+        where TGrain : IAddressable =>
+        _types.TryGetValue(typeof(TGrain), out var type)
+            ? type
+            : _types.GetOrAdd(typeof(TGrain), _ => grains.GetGrain(typeof(TGrain), IdSpan.Create("0")).GetGrainId().Type);
 
     internal void Publish(GrainId grain, object? snapshot) => _entries[grain] = new Entry(snapshot);
 

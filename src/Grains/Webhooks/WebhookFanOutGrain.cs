@@ -41,7 +41,7 @@ public sealed class WebhookFanOutGrain(
         // The event id is what makes retries of the stream harmless and what receivers de-duplicate by.
         var eventId = (token as OutboxSequenceToken)?.EventId ?? throw new ArgumentNullException(nameof(token), "webhook deliveries need the stream's event id");
         // One activation per calendar (the stream key), kept while the calendar books; the collection age retires it.
-        var subscriptions = await snapshots.ReadAsync(GrainFactory.GetGrain<IWebhookSubscriptionsGrain>(item.CompanyId), s => s.ListAsync());
+        var subscriptions = await snapshots.ReadAsync(GrainFactory, item.CompanyId, (IWebhookSubscriptionsGrain s) => s.ListAsync());
         var subscribers = subscriptions.Where(s => s.Wants(item.Type)).ToList();
         if (subscribers.Count == 0)
         {

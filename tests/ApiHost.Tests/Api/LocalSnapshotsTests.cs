@@ -82,6 +82,14 @@ public abstract class LocalSnapshotsTests<TStorage>(TStorage storage) : ApiTestB
     }
 
     [Fact]
+    public void AGrainsIdMadeWithoutAReferenceIsTheReferencesId()
+    {
+        Assert.Equal(Grains.GetGrain<IServiceGrain>(42).GetGrainId(), Snapshots.IdOf<IServiceGrain>(Grains, 42));
+        Assert.Equal(Grains.GetGrain<IAccountGrain>(42).GetGrainId(), Snapshots.IdOf<IAccountGrain>(Grains, 42));
+        Assert.Equal(Grains.GetGrain<ISessionGrain>("ab12").GetGrainId(), Snapshots.IdOf<ISessionGrain>(Grains, "ab12"));
+    }
+
+    [Fact]
     public async Task AnotherGrainTypesSnapshotIsNotTakenForTheOneAskedFor()
     {
         var tenant = await SignUpAsync();
