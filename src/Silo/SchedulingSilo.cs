@@ -162,6 +162,7 @@ public static class SchedulingSilo
             silo.Services.AddSingleton<OutboxStreamTelemetry>();
             silo.Services.AddSingleton<OutboxCommits>();
             silo.Services.AddOptions<OutboxStreamOptions>().Bind(configuration.GetSection(OutboxStreamOptions.SectionName));
+            silo.AddStreamFilter<WebhookEventFilter>(OutboxQueues.ProviderName);
             silo.AddPersistentStreams(OutboxQueues.ProviderName, OutboxQueueAdapterFactory.Create, stream =>
             {
                 stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);

@@ -193,6 +193,38 @@ public abstract class WebhookDeliveryTests<TStorage>(TStorage storage) : ApiTest
         Assert.Equal(("pending", 3), (pending.GetProperty("status").GetString(), pending.GetProperty("attempt_count").GetInt32()));
     }
 
+    /// <summary>
+    /// The outbox provider's stream filter, as the host configured it: an appointment event is passed over while its
+    /// company's subscriptions (held on this silo) want none of its type, and handed to the fan-out once one does, or
+    /// when the list is not held here; the e-mails' notice stream always gets its events.
+    /// </summary>
+    [Fact]
+    public async Task TheStreamFilterPassesOverOnlyAppointmentEventsNoHeldSubscriptionWants()
+    {
+        var tenant = await SignUpAsync();
+        var shop = await tenant.OpenShopAsync();
+        var id = await tenant.BookIdAsync(shop.Booking("09:00"));
+        await DeliverAsync();
+        var appointment = (await Factory.Services.GetRequiredService<IAppointmentStore>().GetAsync(tenant.CompanyId, id, CancellationToken.None))!;
+        var created = new AppointmentEvent("appointment.created", tenant.CompanyId, appointment, null, _clock.GetUtcNow());
+        var events = StreamId.Create(AppointmentEvent.StreamNamespace, shop.Employee);
+        var notices = StreamId.Create(AppointmentEvent.NoticeStreamNamespace, id);
+        var filter = Factory.Services.GetRequiredKeyedService<Orleans.Streams.Filtering.IStreamFilter>(OutboxQueues.ProviderName);
+
+        await Factory.Services.GetRequiredService<Orleans.IGrainFactory>().GetGrain<Orleans.Runtime.IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        Assert.True(filter.ShouldDeliver(events, created, null));
+
+        Assert.Equal(0, (await tenant.GetAsync("/api/v2/subscribe")).StatusCode);
+        Assert.False(filter.ShouldDeliver(events, created, null));
+        Assert.True(filter.ShouldDeliver(notices, created, null));
+
+        var (hook, _) = await SubscribeAsync(tenant, _receiver.Url);
+        Assert.True(filter.ShouldDeliver(events, created, null));
+        await tenant.BookIdAsync(shop.Booking("10:00"));
+        await DeliverAsync();
+        Assert.Equal("appointment.created", Assert.Single(await DeliveriesAsync(tenant, hook)).GetProperty("event_type").GetString());
+    }
+
     [Fact]
     public async Task AReminderEventIsDeliveredLikeAnyOtherAndAnEventIsNeverRecordedTwiceForOneWebhook()
     {
