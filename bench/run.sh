@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Benchmarks (not tests): starts the API host in Release on the chosen storage, runs load scenarios
 # against it from the same machine, prints throughput and p50/p99, and stops everything it started.
-#   bench/run.sh memory   [availability|bookings|contention ...]
-#   bench/run.sh postgres [availability|bookings|contention ...]   (durable: fsync and synchronous_commit on)
+#   bench/run.sh memory   [availability|bookings|contention|newuser ...]
+#   bench/run.sh postgres [availability|bookings|contention|newuser ...]   (durable: fsync and synchronous_commit on)
 #   bench/run.sh baseline [json|book|slots ...]   the issue's yardsticks (bench/Baseline) on durable PostgreSQL, driven by wrk
-# Environment: BENCH_SECONDS (10), BENCH_CONNECTIONS (32), BENCH_EMPLOYEES (1000), BENCH_APPOINTMENTS (200, availability only).
+# Environment: BENCH_SECONDS (10), BENCH_CONNECTIONS (32), BENCH_EMPLOYEES (1000; newuser: BENCH_NEWUSER_EMPLOYEES, 100),
+# BENCH_APPOINTMENTS (200, availability only), BENCH_SERVER_ROOT (the checkout whose API host is measured; default this
+# one: bench/compare.sh points it at another build, the load generator stays this checkout's).
 set -euo pipefail
 
 readonly REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+readonly SERVER_ROOT="${BENCH_SERVER_ROOT:-${REPO_ROOT}}"
 readonly STORAGE="${1:-memory}"
 shift || true
 DEFAULT_SCENARIO=availability
@@ -87,24 +90,26 @@ main() {
     return
   fi
   log "building (Release)"
-  dotnet build -c Release "${REPO_ROOT}/src/ApiHost" -v q -nologo >/dev/null
+  dotnet build -c Release "${SERVER_ROOT}/src/ApiHost" -v q -nologo >/dev/null
   dotnet build -c Release "${REPO_ROOT}/bench/LoadGenerator" -v q -nologo >/dev/null
   local storage_args=(--Storage:Provider=Memory)
   if [[ "${STORAGE}" == "postgres" ]]; then
     start_postgres
     storage_args=(--Storage:Provider=Postgres "--ConnectionStrings:Postgres=Host=127.0.0.1;Port=${PG_PORT};Username=postgres;Database=scheduling;Maximum Pool Size=64")
   fi
-  log "starting the API host on 127.0.0.1:${PORT} (${STORAGE})"
-  start_server /health/ready dotnet "${REPO_ROOT}/src/ApiHost/bin/Release/net10.0/Scheduling.ApiHost.dll" --urls "http://127.0.0.1:${PORT}" "${storage_args[@]}" \
-    --Demo:Enabled=false --Logging:LogLevel:Default=Warning \
+  rm -rf "${WORK}/mail"   # the e-mails of the newuser scenario (.eml files on the embedded default)
+  log "starting the API host of ${SERVER_ROOT} on 127.0.0.1:${PORT} (${STORAGE})"
+  start_server /health/ready dotnet "${SERVER_ROOT}/src/ApiHost/bin/Release/net10.0/Scheduling.ApiHost.dll" --urls "http://127.0.0.1:${PORT}" "${storage_args[@]}" \
+    --Demo:Enabled=false --Logging:LogLevel:Default=Warning "--Notifications:Directory=${WORK}/mail" \
     --RateLimits:PerCompanyPerSecond=100000000 --RateLimits:PerCompanyBurst=100000000 \
     --RateLimits:AnonymousPerSecond=100000 --RateLimits:AnonymousBurst=100000
   for scenario in "${SCENARIOS[@]}"; do
-    local appointments=0
+    local appointments=0 employees="${BENCH_EMPLOYEES:-1000}"
     [[ "${scenario}" == "availability" ]] && appointments="${BENCH_APPOINTMENTS:-200}"
+    [[ "${scenario}" == "newuser" ]] && employees="${BENCH_NEWUSER_EMPLOYEES:-100}"
     dotnet "${REPO_ROOT}/bench/LoadGenerator/bin/Release/net10.0/Scheduling.LoadGenerator.dll" \
       --url "http://127.0.0.1:${PORT}" --scenario "${scenario}" --seconds "${BENCH_SECONDS:-10}" \
-      --connections "${BENCH_CONNECTIONS:-32}" --employees "${BENCH_EMPLOYEES:-1000}" --appointments "${appointments}" \
+      --connections "${BENCH_CONNECTIONS:-32}" --employees "${employees}" --appointments "${appointments}" \
       --server-pid "${SERVER_PID}"
   done
 }

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-// Usage: LoadGenerator --url http://127.0.0.1:5080 --scenario availability|bookings|contention
+// Usage: LoadGenerator --url http://127.0.0.1:5080 --scenario availability|bookings|contention|newuser
 //        [--seconds 10] [--connections 32] [--employees 1000] [--appointments 200] [--setup-only FILE]
 //        [--server-pid PID]   (Linux: also prints the CPU time per request of the server, PostgreSQL, this generator)
 var options = Options.Parse(args);
@@ -27,6 +27,7 @@ var result = options.Scenario switch
     "availability" => await Load.RunAsync(options, (worker, random) => Scenarios.AvailabilityAsync(http, shop, random)),
     "bookings" => await Load.RunAsync(options, (worker, random) => Scenarios.BookingAsync(http, shop, random)),
     "contention" => await Load.RunAsync(options, (worker, random) => Scenarios.ContentionAsync(http, shop, random)),
+    "newuser" => await Load.RunAsync(options, (worker, random) => Scenarios.NewClientBookingAsync(http, shop, random)),
     _ => throw new ArgumentException($"unknown scenario {options.Scenario}"),
 };
 result.Print(options);
@@ -204,8 +205,13 @@ internal sealed record Shop(long CompanyId, string Token, long Location, long Se
         var token = session.GetProperty("session_token").GetString()!;
 
         // Like an integration that sends its own messages: no appointment e-mails (each booking would otherwise
-        // write two .eml files on the embedded default, and the setup's bookings would keep the disk busy).
-        await Api.SendAsync(http, HttpMethod.Post, $"/api/v2/account/saveOptions?session_token={token}", new { widget_send_client_emails = 0, widget_send_provider_emails = 0 });
+        // write two .eml files on the embedded default, and the setup's bookings would keep the disk busy). The new
+        // user's scenario keeps the defaults: appointment e-mails on.
+        if (options.Scenario != "newuser")
+        {
+            await Api.SendAsync(http, HttpMethod.Post, $"/api/v2/account/saveOptions?session_token={token}", new { widget_send_client_emails = 0, widget_send_provider_emails = 0 });
+        }
+
         var location = Api.Id(await Api.SendAsync(http, HttpMethod.Post, $"/api/v2/location?session_token={token}", new { name = "Bench", timezone_id = 553 }));
         var service = Api.Id(await Api.SendAsync(http, HttpMethod.Post, $"/api/v2/service?session_token={token}", new { name = "Visit", duration = 30 }));
 
@@ -276,6 +282,15 @@ internal static class Scenarios
     /// <summary>(1) A booking at a random half hour of a random employee and day (1,000 employees, a year: little contention).</summary>
     public static Task<int> BookingAsync(HttpClient http, Shop shop, Random random) =>
         BookAtAsync(http, shop, shop.Employees[random.Next(shop.Employees.Length)], shop.FirstDay.AddDays(random.Next(Shop.BookingDays)), 8 * 60 + (random.Next(20) * 30), random.Next(5000));
+
+    private static int s_newClients;
+
+    /// <summary>
+    /// (4) As a new user runs it: the account's default settings (appointment e-mails on), a client never seen before for
+    /// each booking, at a random half hour of a random employee and day.
+    /// </summary>
+    public static Task<int> NewClientBookingAsync(HttpClient http, Shop shop, Random random) =>
+        BookAtAsync(http, shop, shop.Employees[random.Next(shop.Employees.Length)], shop.FirstDay.AddDays(random.Next(Shop.BookingDays)), 8 * 60 + (random.Next(20) * 30), 5000 + Interlocked.Increment(ref s_newClients));
 
     /// <summary>(2) Everyone fights for the same 10 slots of one employee.</summary>
     public static Task<int> ContentionAsync(HttpClient http, Shop shop, Random random) =>
