@@ -1,30 +1,26 @@
-using Orleans.Core;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Core;
 
 namespace Scheduling.Grains.Snapshots;
 
 /// <summary>
-/// What this silo's activations of read-mostly grains (account, service, location, holidays, session) answer to their
-/// read, published by the activations themselves (<see cref="SnapshotGrain{TSnapshot}"/>): code in the same process reads
-/// it in place of a grain call (<see cref="ReadAsync{TGrain, TSnapshot}"/>), and calls the grain only when it is not
-/// active here. An Orleans call costs about as much CPU as the rest of a request's work on this side of it, and a
-/// booking read four of these grains.
+/// What this silo's activations of read-mostly grains (account, service, location, holidays, session, webhook
+/// subscriptions) answer to their read, published by the activations themselves (<see cref="SnapshotGrain{TSnapshot}"/>):
+/// code in the same process reads it in place of a grain call (<see cref="ReadAsync{TGrain, TSnapshot}"/>), and calls
+/// the grain only when it is not active here. An Orleans call costs more CPU than most of a request's own work, and a
+/// booking read five of these grains.
 /// <para>
 /// A snapshot is published when its grain's stored state has moved and no turn of it is running, before the turn that
 /// wrote answers, and withdrawn when the activation deactivates. A read that starts after a change was acknowledged
-/// therefore sees it, as a call would; a read during a change sees the state before it, as a call queued behind the
-/// change's turn would not, but as one that arrived first would. An activation on another silo publishes there: its
-/// readers here call it.
+/// therefore sees it, as a call would; a read made while a change is in flight sees the state before it, like a call
+/// that arrived before the change. An activation on another silo publishes there: its readers here call it.
 /// </para>
 /// </summary>
 public sealed class LocalSnapshots
 {
     private readonly ConcurrentDictionary<GrainId, Entry> _entries = new();
     private readonly ConcurrentDictionary<Type, GrainType> _types = new();
-
-    /// <summary>The number of grains whose snapshot is kept (for tests and diagnostics).</summary>
-    public int Count => _entries.Count;
 
     /// <summary>The snapshot of <paramref name="grain"/> when its activation is on this silo.</summary>
     public bool TryGet<TSnapshot>(GrainId grain, out TSnapshot snapshot)
