@@ -12,6 +12,7 @@ using Scheduling.Grains.Reminders;
 using Scheduling.Grains.Storage;
 using Scheduling.Grains.Telemetry;
 using Scheduling.Grains.TimeZones;
+using Scheduling.Grains.Webhooks;
 using Orleans.Streams;
 
 namespace Scheduling.Grains.Calendars;
@@ -271,15 +272,20 @@ public sealed partial class CalendarGrain
         return others.Any(o => o.SessionKey != row.SessionKey) || others.Count >= Math.Max(1, seats);
     }
 
-    // The change's event, for every reader (webhooks) and, when it may send something, for the appointment's e-mails too:
-    // its notices say whether the employee gets texts, and it is this calendar that knows the employee. Orleans streams
-    // have no per-subscriber filter, so the e-mails' grain reads a namespace of its own and activates only for those.
+    // The change's event, for the webhooks when any may want it, and, when it may send something, for the appointment's
+    // e-mails too: its notices say whether the employee gets texts, and it is this calendar that knows the employee.
+    // Orleans streams have no per-subscriber filter, so the e-mails' grain reads a namespace of its own and activates
+    // only for those.
     private void Publish(string type, Appointment row, AppointmentPlace? previous, int? previousStatus, AppointmentNotices? notices)
     {
         var change = new AppointmentEvent(
             type, row.CompanyId, row, previous, time.GetUtcNow(), previousStatus,
             notices is null ? null : notices with { ProviderTexts = AppointmentDetailsReader.SmsAddress(Snapshot()) is not null });
-        outbox.Publish(StreamId.Create(AppointmentEvent.StreamNamespace, EmployeeId), change);
+        if (WebhookInterest.MayWant(snapshots, GrainFactory, row.CompanyId, type))
+        {
+            outbox.Publish(StreamId.Create(AppointmentEvent.StreamNamespace, EmployeeId), change);
+        }
+
         if (AppointmentReminderGrain.Wants(change))
         {
             outbox.Publish(StreamId.Create(AppointmentEvent.NoticeStreamNamespace, row.Id), change);

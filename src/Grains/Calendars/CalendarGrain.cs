@@ -6,6 +6,7 @@ using Scheduling.Contracts.Errors;
 using Scheduling.Contracts.Records;
 using Scheduling.Grains.Accounts;
 using Scheduling.Grains.Catalog;
+using Scheduling.Grains.Snapshots;
 using Scheduling.Grains.Storage;
 
 namespace Scheduling.Grains.Calendars;
@@ -14,6 +15,7 @@ namespace Scheduling.Grains.Calendars;
 public sealed partial class CalendarGrain(
     [PersistentState("calendar", OutboxStorageNames.Outbox)] IPersistentState<CalendarState> calendar,
     GrainOutbox outbox,
+    LocalSnapshots snapshots,
     TimeProvider time) : Grain, ICalendarGrain, IIncomingGrainCallFilter
 {
     Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context) => outbox.EndTurnAsync(context);

@@ -8,7 +8,9 @@ using Scheduling.Grains.Appointments;
 using Scheduling.Grains.Notifications;
 using Orleans.Streams;
 using Orleans.Streams.Core;
+using Scheduling.Grains.Snapshots;
 using Scheduling.Grains.Storage;
+using Scheduling.Grains.Webhooks;
 
 namespace Scheduling.Grains.Reminders;
 
@@ -20,7 +22,8 @@ namespace Scheduling.Grains.Reminders;
 /// out in a reminder turn ("send", due at once), never in the stream's turn: a slow or failing mail server holds up
 /// neither bookings nor the webhooks that read the same stream, and what was not sent is retried with backoff, also
 /// after a restart. The reminder's firing re-reads the appointment, sends only if it still occupies the start the
-/// reminder was set for, and publishes <c>appointment.reminder</c> in the same commit that records it as sent.
+/// reminder was set for, and publishes <c>appointment.reminder</c> (when a webhook may want it, <see cref="WebhookInterest"/>)
+/// in the same commit that records it as sent.
 /// </summary>
 // One per appointment, the implicit subscriber of its stream (keyed alike). It leaves memory once a change or a
 // firing is handled with nothing left to send, else after two idle minutes rather than the default collection age.
@@ -34,6 +37,7 @@ public sealed partial class AppointmentReminderGrain(
     AppointmentDetailsReader reader,
     INotifier notifier,
     IOneShotReminderTable reminders,
+    LocalSnapshots snapshots,
     TimeProvider time,
     ILogger<AppointmentReminderGrain> logger)
     : Grain, IAppointmentReminderGrain, IRemindable, IStreamSubscriptionObserver, IAsyncObserver<AppointmentEvent>, IIncomingGrainCallFilter
@@ -186,9 +190,13 @@ public sealed partial class AppointmentReminderGrain(
         var details = await reader.DetailsAsync(appointment!);
         s.Outgoing.AddRange(ReminderMessages(details, audience, ReminderRecipients.Both, automatic: true));
         s.RemindedStart = appointment!.Start;
-        outbox.Publish(
-            StreamId.Create(AppointmentEvent.StreamNamespace, appointment.EmployeeId),
-            new AppointmentEvent(WebhookEvents.Reminder, appointment.CompanyId, appointment, null, now));
+        if (WebhookInterest.MayWant(snapshots, GrainFactory, appointment.CompanyId, WebhookEvents.Reminder))
+        {
+            outbox.Publish(
+                StreamId.Create(AppointmentEvent.StreamNamespace, appointment.EmployeeId),
+                new AppointmentEvent(WebhookEvents.Reminder, appointment.CompanyId, appointment, null, now));
+        }
+
         await state.WriteStateAsync();
         await SendOutgoingAsync();
     }

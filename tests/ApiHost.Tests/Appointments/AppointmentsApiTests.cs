@@ -20,7 +20,11 @@ public abstract class AppointmentsApiTests<TStorage>(TStorage storage) : ApiTest
     private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2031, 3, 1, 12, 0, 0, TimeSpan.Zero));
 
     // No stream pump: the events stay in the outbox, where the tests read them.
-    protected override IReadOnlyDictionary<string, string?>? Settings => new Dictionary<string, string?> { ["Workers:Enabled"] = "false" };
+    protected override IReadOnlyDictionary<string, string?>? Settings => new Dictionary<string, string?>
+    {
+        ["Workers:Enabled"] = "false",
+        ["Webhooks:AllowPrivateTargets"] = "true",
+    };
 
     protected override void ConfigureServices(IServiceCollection services)
     {
@@ -206,6 +210,7 @@ public abstract class AppointmentsApiTests<TStorage>(TStorage storage) : ApiTest
     public async Task EveryChangeCommitsItsEventWithTheAppointmentsVersionAndARefusalCommitsNone()
     {
         var tenant = await SignUpAsync();
+        await tenant.SubscribeAsync();
         var shop = await tenant.OpenShopAsync(employees: 2);
         var id = await tenant.BookIdAsync(shop.Booking("10:00"));
         var refused = await tenant.BookAsync(shop.Booking("10:00", email: "bo@example.test"));
@@ -227,6 +232,28 @@ public abstract class AppointmentsApiTests<TStorage>(TStorage storage) : ApiTest
         Assert.Equal(DateTimeOffset.Parse("2031-03-03T18:00:00Z", CultureInfo.InvariantCulture), previous.GetProperty("Start").GetDateTimeOffset());
         Assert.Equal(shop.Employees[1], events[2].GetProperty("Appointment").GetProperty("EmployeeId").GetInt64());
         Assert.Equal(JsonValueKind.Null, events[0].GetProperty("Previous").ValueKind);
+    }
+
+    /// <summary>
+    /// A change's webhook event is recorded only when a webhook of the company may want its type (the subscriptions are
+    /// held on the calendar's silo here): none without a subscription, and with one to cancellations only, just those.
+    /// </summary>
+    [Fact]
+    public async Task AChangeNoWebhookWantsRecordsNoEvent()
+    {
+        var tenant = await SignUpAsync();
+        Assert.Equal(0, (await tenant.GetAsync("/api/v2/subscribe")).StatusCode);
+        var shop = await tenant.OpenShopAsync();
+        var id = await tenant.BookIdAsync(shop.Booking("10:00"));
+        Assert.Empty(await EventsAsync(tenant.CompanyId));
+
+        var hook = await tenant.PostJsonAsync("/api/v2/subscribe", new { target_url = "http://127.0.0.1:9/hooks", events = new[] { "appointment.canceled" } });
+        Assert.Equal(0, hook.StatusCode);
+        await tenant.PutJsonAsync($"/api/v2/appointment/{id}", new { note = "window seat" });
+        await tenant.PostJsonAsync("/api/v2/appointment/decline", new { appointment_id = id, reason = "closed" });
+
+        var recorded = Assert.Single(await EventsAsync(tenant.CompanyId));
+        Assert.Equal(("appointment.canceled", 3L), (recorded.GetProperty("Type").GetString(), recorded.GetProperty("Appointment").GetProperty("Version").GetInt64()));
     }
 
     [Fact]

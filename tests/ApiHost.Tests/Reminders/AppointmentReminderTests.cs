@@ -125,6 +125,7 @@ public abstract class AppointmentReminderTests<TStorage>(TStorage storage) : Rem
     public async Task TheReminderRaisesAnAppointmentReminderEventWithTheAppointmentsVersion()
     {
         var tenant = await SignUpAsync();
+        await tenant.SubscribeAsync();
         var shop = await tenant.OpenShopAsync();
         var id = await tenant.BookIdAsync(shop.Booking("10:00"));
         await tenant.PostJsonAsync("/api/v2/appointment/confirm", new { appointment_id = id });
@@ -144,6 +145,7 @@ public abstract class AppointmentReminderTests<TStorage>(TStorage storage) : Rem
     public async Task ABookingThatSendsNothingStoresNothingForItsNotificationsYetItsReminderFires()
     {
         var tenant = await SignUpAsync();
+        await tenant.SubscribeAsync();
         var shop = await tenant.OpenShopAsync();
         await tenant.PostJsonAsync("/api/v2/account/saveOptions", new { widget_send_client_emails = 0, widget_send_provider_emails = 0 });
         var id = await tenant.BookIdAsync(shop.Booking("10:00"));

@@ -29,6 +29,7 @@ public abstract class ReminderTestBase<TStorage>(TStorage storage) : ApiTestBase
     {
         ["Workers:Enabled"] = "false",
         ["Links:PublicBaseUrl"] = "https://book.example.test",
+        ["Webhooks:AllowPrivateTargets"] = "true",
     };
 
     /// <summary>While true, the notifier fails every message as a mail server that is down would.</summary>

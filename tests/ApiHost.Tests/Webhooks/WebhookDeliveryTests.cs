@@ -56,7 +56,7 @@ public abstract class WebhookDeliveryTests<TStorage>(TStorage storage) : ApiTest
     public async Task EveryEventArrivesSignedWithTheAppointmentAsGetShowsIt()
     {
         var tenant = await SignUpAsync();
-        var (hook, secret) = await SubscribeAsync(tenant, _receiver.Url);
+        var (hook, secret) = await tenant.SubscribeAsync(_receiver.Url);
         var shop = await tenant.OpenShopAsync();
         var id = await tenant.BookIdAsync(shop.Booking("09:00", new { note = "Ünïcode + <tags>" }));
         await DeliverAsync();
@@ -97,7 +97,7 @@ public abstract class WebhookDeliveryTests<TStorage>(TStorage storage) : ApiTest
     public async Task AReceiverAnswering500TwiceGetsTheEventOnTheThirdAttemptAndTheLogShowsAllThree()
     {
         var tenant = await SignUpAsync();
-        var (hook, secret) = await SubscribeAsync(tenant, _receiver.Url);
+        var (hook, secret) = await tenant.SubscribeAsync(_receiver.Url);
         var shop = await tenant.OpenShopAsync();
         _receiver.Answer(new ScriptedAnswer(500, Body: "database down"), new ScriptedAnswer(500));
         await tenant.BookIdAsync(shop.Booking("09:00"));
@@ -134,7 +134,7 @@ public abstract class WebhookDeliveryTests<TStorage>(TStorage storage) : ApiTest
     public async Task AReceiverThatIsDownWhileBookingsHappenGetsEveryEventOnceItIsBack()
     {
         var tenant = await SignUpAsync();
-        var (hook, _) = await SubscribeAsync(tenant, _receiver.Url);
+        var (hook, _) = await tenant.SubscribeAsync(_receiver.Url);
         var shop = await tenant.OpenShopAsync();
         await _receiver.StopAsync();
         var booked = new List<long>();
@@ -172,9 +172,9 @@ public abstract class WebhookDeliveryTests<TStorage>(TStorage storage) : ApiTest
     public async Task FinishedDeliveriesLeaveTheLogAfterTheRetentionWhilePendingOnesStay()
     {
         var tenant = await SignUpAsync();
-        var (answered, _) = await SubscribeAsync(tenant, _receiver.Url);
+        var (answered, _) = await tenant.SubscribeAsync(_receiver.Url);
         await using var down = await WebhookReceiver.StartAsync();
-        var (retrying, _) = await SubscribeAsync(tenant, down.Url);
+        var (retrying, _) = await tenant.SubscribeAsync(down.Url);
         await down.StopAsync();
         var shop = await tenant.OpenShopAsync();
         await tenant.BookIdAsync(shop.Booking("09:00"));
@@ -218,7 +218,7 @@ public abstract class WebhookDeliveryTests<TStorage>(TStorage storage) : ApiTest
         Assert.False(filter.ShouldDeliver(events, created, null));
         Assert.True(filter.ShouldDeliver(notices, created, null));
 
-        var (hook, _) = await SubscribeAsync(tenant, _receiver.Url);
+        var (hook, _) = await tenant.SubscribeAsync(_receiver.Url);
         Assert.True(filter.ShouldDeliver(events, created, null));
         await tenant.BookIdAsync(shop.Booking("10:00"));
         await DeliverAsync();
@@ -229,7 +229,7 @@ public abstract class WebhookDeliveryTests<TStorage>(TStorage storage) : ApiTest
     public async Task AReminderEventIsDeliveredLikeAnyOtherAndAnEventIsNeverRecordedTwiceForOneWebhook()
     {
         var tenant = await SignUpAsync();
-        var (hook, _) = await SubscribeAsync(tenant, _receiver.Url);
+        var (hook, _) = await tenant.SubscribeAsync(_receiver.Url);
         var shop = await tenant.OpenShopAsync();
         var id = await tenant.BookIdAsync(shop.Booking("09:00"));
         var appointment = await Factory.Services.GetRequiredService<IAppointmentStore>().GetAsync(tenant.CompanyId, id, CancellationToken.None);
@@ -260,7 +260,7 @@ public abstract class WebhookDeliveryTests<TStorage>(TStorage storage) : ApiTest
     public async Task A410GoneDisablesTheWebhookAndStopsRetrying()
     {
         var tenant = await SignUpAsync();
-        var (hook, _) = await SubscribeAsync(tenant, _receiver.Url);
+        var (hook, _) = await tenant.SubscribeAsync(_receiver.Url);
         var shop = await tenant.OpenShopAsync();
         _receiver.Answer(new ScriptedAnswer(410));
         await tenant.BookIdAsync(shop.Booking("09:00"));
@@ -282,7 +282,7 @@ public abstract class WebhookDeliveryTests<TStorage>(TStorage storage) : ApiTest
     public async Task AReceiverSilentForFifteenSecondsIsAFailedAttemptRetriedLater()
     {
         var tenant = await SignUpAsync();
-        var (hook, _) = await SubscribeAsync(tenant, _receiver.Url);
+        var (hook, _) = await tenant.SubscribeAsync(_receiver.Url);
         var shop = await tenant.OpenShopAsync();
         await tenant.BookIdAsync(shop.Booking("09:00"));
         await Factory.Services.DeliverStreamsAsync();
@@ -307,7 +307,7 @@ public abstract class WebhookDeliveryTests<TStorage>(TStorage storage) : ApiTest
     public async Task ARedirectIsAFailedAttemptAndIsNotFollowed()
     {
         var tenant = await SignUpAsync();
-        var (hook, _) = await SubscribeAsync(tenant, _receiver.Url);
+        var (hook, _) = await tenant.SubscribeAsync(_receiver.Url);
         var shop = await tenant.OpenShopAsync();
         _receiver.Answer(new ScriptedAnswer(307, new Dictionary<string, string> { ["Location"] = $"http://127.0.0.1:{_receiver.Port}/elsewhere" }));
         await tenant.BookIdAsync(shop.Booking("09:00"));
@@ -330,7 +330,7 @@ public abstract class WebhookDeliveryTests<TStorage>(TStorage storage) : ApiTest
     public async Task RetryAfterIsHonouredWhenItIsLaterThanTheSchedule()
     {
         var tenant = await SignUpAsync();
-        var (hook, _) = await SubscribeAsync(tenant, _receiver.Url);
+        var (hook, _) = await tenant.SubscribeAsync(_receiver.Url);
         var shop = await tenant.OpenShopAsync();
         _receiver.Answer(new ScriptedAnswer(503, new Dictionary<string, string> { ["Retry-After"] = "120" }));
         await tenant.BookIdAsync(shop.Booking("09:00"));
@@ -352,7 +352,7 @@ public abstract class WebhookDeliveryTests<TStorage>(TStorage storage) : ApiTest
     public async Task AfterTheLastRetryTheDeliveryFailsTheWebhookIsDisabledAndTheOwnerIsTold()
     {
         var tenant = await SignUpAsync();
-        var (hook, _) = await SubscribeAsync(tenant, _receiver.Url);
+        var (hook, _) = await tenant.SubscribeAsync(_receiver.Url);
         var shop = await tenant.OpenShopAsync();
         _receiver.Answer([.. Enumerable.Repeat(new ScriptedAnswer(500), 10)]);
         await tenant.BookIdAsync(shop.Booking("09:00"));
@@ -380,7 +380,7 @@ public abstract class WebhookDeliveryTests<TStorage>(TStorage storage) : ApiTest
     public async Task RedeliverSendsTheEventAgainUnderTheSameWebhookIdEvenAfterItFailed()
     {
         var tenant = await SignUpAsync();
-        var (hook, secret) = await SubscribeAsync(tenant, _receiver.Url);
+        var (hook, secret) = await tenant.SubscribeAsync(_receiver.Url);
         var shop = await tenant.OpenShopAsync();
         _receiver.Answer(new ScriptedAnswer(410));
         await tenant.BookIdAsync(shop.Booking("09:00"));
@@ -410,7 +410,7 @@ public abstract class WebhookDeliveryTests<TStorage>(TStorage storage) : ApiTest
     public async Task RedeliverWhileAWorkerIsSendingTheDeliveryIsAConflict()
     {
         var tenant = await SignUpAsync();
-        var (hook, _) = await SubscribeAsync(tenant, _receiver.Url);
+        var (hook, _) = await tenant.SubscribeAsync(_receiver.Url);
         var shop = await tenant.OpenShopAsync();
         await tenant.BookIdAsync(shop.Booking("09:00"));
         await Factory.Services.DeliverStreamsAsync();
@@ -435,7 +435,7 @@ public abstract class WebhookDeliveryTests<TStorage>(TStorage storage) : ApiTest
     public async Task DeliveryRoutesRefuseMalformedAndUnknownIds()
     {
         var tenant = await SignUpAsync();
-        var (hook, _) = await SubscribeAsync(tenant, _receiver.Url);
+        var (hook, _) = await tenant.SubscribeAsync(_receiver.Url);
 
         Assert.Equal((400, 1), (await tenant.GetAsync("/api/v2/subscribe/abc/deliveries")).Status());
         Assert.Equal((400, 1), (await tenant.GetAsync($"/api/v2/subscribe/{hook}/deliveries?start=-1")).Status());
@@ -450,13 +450,13 @@ public abstract class WebhookDeliveryTests<TStorage>(TStorage storage) : ApiTest
     public async Task AnotherCompanyCannotSeeOrRedeliverTheDeliveries()
     {
         var owner = await SignUpAsync("owner");
-        var (hook, _) = await SubscribeAsync(owner, _receiver.Url);
+        var (hook, _) = await owner.SubscribeAsync(_receiver.Url);
         var shop = await owner.OpenShopAsync();
         await owner.BookIdAsync(shop.Booking("09:00"));
         await DeliverAsync();
         var deliveryId = Assert.Single(await DeliveriesAsync(owner, hook)).GetProperty("id").GetInt64();
         var intruder = await SignUpAsync("intruder");
-        var (ownHook, _) = await SubscribeAsync(intruder, _receiver.Url);
+        var (ownHook, _) = await intruder.SubscribeAsync(_receiver.Url);
 
         var list = await intruder.GetAsync($"/api/v2/subscribe/{hook}/deliveries");
         var redeliver = await intruder.PostJsonAsync($"/api/v2/subscribe/{hook}/deliveries/{deliveryId}/redeliver", new { });
@@ -478,13 +478,6 @@ public abstract class WebhookDeliveryTests<TStorage>(TStorage storage) : ApiTest
     {
         await Factory.Services.DeliverStreamsAsync();
         await Factory.Services.GetRequiredService<WebhookDeliveryService>().DeliverDueAsync();
-    }
-
-    private static async Task<(long Id, string Secret)> SubscribeAsync(Tenant tenant, string url)
-    {
-        var created = await tenant.PostJsonAsync("/api/v2/subscribe", new { target_url = url, events = "*" });
-        Assert.True(created.StatusCode == 0, created.StatusDescriptions);
-        return (created.Data.GetProperty("id").GetInt64(), created.Data.GetProperty("verification_key").GetString()!);
     }
 
     private static async Task<List<JsonElement>> DeliveriesAsync(Tenant tenant, long hook)
