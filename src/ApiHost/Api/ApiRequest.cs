@@ -308,11 +308,48 @@ public sealed class ApiRequest
         try
         {
             using var document = JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = 64 });
+            EnsureTextIsUnicode(utf8.Span, field);
             return document.RootElement.Clone();
         }
         catch (JsonException ex)
         {
             throw ApiException.InvalidField(field, $"is not valid JSON ({ex.Message.Split('.')[0]})");
+        }
+    }
+
+    // JSON lets an escape name half of a UTF-16 surrogate pair ("\ud800"); such a string or key cannot be read as text
+    // (JsonElement.GetString throws), so the request is refused here, naming the key it is in or under. Only escaped
+    // strings can hold one: the raw bytes were checked to be UTF-8.
+    private static void EnsureTextIsUnicode(ReadOnlySpan<byte> utf8, string field)
+    {
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 64 });
+        ReadOnlySpan<byte> key = default;
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName && !reader.ValueIsEscaped)
+            {
+                key = reader.ValueSpan;
+            }
+
+            if (reader.TokenType is not (JsonTokenType.PropertyName or JsonTokenType.String) || !reader.ValueIsEscaped)
+            {
+                continue;
+            }
+
+            try
+            {
+                reader.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                var name = reader.TokenType == JsonTokenType.String && !key.IsEmpty ? System.Text.Encoding.UTF8.GetString(key) : field;
+                throw ApiException.InvalidField(name, "contains an unpaired UTF-16 surrogate (\\ud800-\\udfff), which is not text");
+            }
+
+            if (reader.TokenType == JsonTokenType.PropertyName)
+            {
+                key = default;
+            }
         }
     }
 
@@ -353,6 +390,11 @@ public sealed class ApiRequest
         catch (InvalidDataException ex)
         {
             throw ApiException.InvalidField("form", ex.Message);
+        }
+        catch (IOException ex) when (!request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // A multipart body that ends before its closing boundary ("Unexpected end of Stream").
+            throw ApiException.InvalidField("form", $"the body ended before the form did ({ex.Message.TrimEnd('.')})");
         }
     }
 }
