@@ -26,8 +26,4 @@ public interface IWebhookSubscriptionsGrain : IGrainWithIntegerKey
 
     /// <summary>Deletes a subscription; throws NotFoundException when this company has no such subscription.</summary>
     Task DeleteAsync(long id);
-
-    /// <summary>The active subscriptions that want <paramref name="eventName"/> (see <see cref="WebhookSubscription.Wants"/>): what the event dispatcher sends to.</summary>
-    [ReadOnly]
-    Task<ImmutableArray<WebhookSubscription>> GetSubscribersAsync(string eventName);
 }

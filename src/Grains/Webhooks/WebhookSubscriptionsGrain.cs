@@ -36,9 +36,6 @@ public sealed class WebhookSubscriptionsGrain(
 
     public Task<WebhookSubscription?> GetAsync(long id) => Task.FromResult(Subscriptions.Find(s => s.Id == id));
 
-    public Task<ImmutableArray<WebhookSubscription>> GetSubscribersAsync(string eventName) =>
-        Task.FromResult(Subscriptions.Where(s => s.Wants(eventName)).ToImmutableArray());
-
     public async Task<WebhookSubscription> CreateAsync(WebhookSubscriptionChange change)
     {
         ArgumentNullException.ThrowIfNull(change);
